@@ -1,0 +1,58 @@
+"""Content fingerprints of normalized releases.
+
+Two records with the same fingerprint are the same content: whitespace, Unicode composition,
+quote style, non-breaking / zero-width spaces and soft hyphens never make a difference. A changed
+date does; a reformatted date cannot, because dates are compared as ISO strings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from typing import Any
+
+from crawler.items import Article
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+    }
+)
+_SPACES = re.compile(r"\s+")  # \s covers NBSP, thin and other Unicode spaces
+
+
+def normalize_text(text: str | None) -> str:
+    """The comparable form of a piece of text."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_QUOTES)
+    return _SPACES.sub(" ", text).strip()
+
+
+def comparable_record(article: Article) -> dict[str, Any]:
+    """The fields whose change is an edit, each normalized."""
+    paragraphs = [normalize_text(p) for p in article.paragraphs]
+    return {
+        "title": normalize_text(article.title),
+        "published": article.published or "",
+        "dateline": normalize_text(article.dateline),
+        "paragraphs": [p for p in paragraphs if p],
+        "attachments": sorted({a.strip() for a in article.attachments if a.strip()}),
+    }
+
+
+def content_hash(article: Article) -> str:
+    """SHA-256 of the comparable record, hex."""
+    data = json.dumps(comparable_record(article), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def body_hash(article: Article) -> str:
+    """SHA-256 of the normalized body alone: finds one release published under two URLs."""
+    body = "\n".join(comparable_record(article)["paragraphs"])
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()

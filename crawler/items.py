@@ -1,0 +1,61 @@
+"""The records that flow from parsers through the spider to storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ListingEntry:
+    """One release as a listing page (or feed) shows it."""
+
+    url: str  # absolute URL of the release page
+    title: str | None = None
+    published: str | None = None  # ISO YYYY-MM-DD, when the listing shows a usable date
+    date_raw: str | None = None  # the date text as shown
+    summary: str | None = None  # teaser text (feeds)
+
+
+@dataclass
+class Listing:
+    """What one listing page or feed yielded."""
+
+    family: str  # template family that parsed it (see crawler/templates.yaml)
+    entries: list[ListingEntry] = field(default_factory=list)
+    next_url: str | None = None  # the following page, when the page links one
+
+
+@dataclass
+class Article:
+    """A release page normalized to the fields presswatch stores and compares."""
+
+    url: str  # canonical URL
+    title: str
+    published: str | None  # ISO YYYY-MM-DD
+    date_source: str | None  # "listing" | "article-meta" | "article-text" | "feed"
+    dateline: str | None  # e.g. "Washington, D.C."
+    paragraphs: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)  # absolute URLs (PDFs etc.)
+
+    @property
+    def body_text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(p.split()) for p in self.paragraphs)
+
+
+@dataclass
+class ReleaseItem:
+    """A fetched, normalized release, as the spider hands it to the pipeline."""
+
+    bioguide_id: str
+    article: Article
+    fetched_url: str  # the URL actually requested (before canonicalization)
+    listing_url: str | None
+    family: str | None
+    raw_html: bytes = b""
+    http_status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None
