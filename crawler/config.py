@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
         "obey_robots_txt": True,
         "timeout_seconds": 30.0,
         "retries": 2,
+        "retry_backoff_seconds": 1.0,
+        "max_retry_after_seconds": 120.0,
         "max_page_bytes": 10 * 1024 * 1024,
         "concurrent_requests": 16,
         # Hosts ending in a key share that many requests in flight, whatever the host.

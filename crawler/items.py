@@ -59,3 +59,19 @@ class ReleaseItem:
     http_status: int = 200
     etag: str | None = None
     last_modified: str | None = None
+
+
+@dataclass
+class MemberRunItem:
+    """How one member's part of a crawl went; emitted once the member's last request is done."""
+
+    bioguide_id: str
+    status: str  # "ok" | "empty" | "blocked" | "error" | "skipped"
+    listing_url: str | None = None
+    listing_found_by: str | None = None  # "config" | "bundled" | "discovered" | "feed"
+    template: str | None = None
+    releases_found: int = 0
+    pages_fetched: int = 0
+    articles_failed: int = 0
+    http_status: int | None = None
+    error: str | None = None

@@ -25,6 +25,30 @@ except ImportError:  # pragma: no cover - libyaml missing
     from yaml import SafeLoader as YamlLoader  # type: ignore[assignment]
 
 
+# python-statement's scraper labels (bundled press-pages.csv) → our family names.
+HINT_FAMILIES = {
+    "media_body": "house-evo",
+    "article_newsblocker": "house-documentquery",
+    "table_recordlist_date": "recordlist",
+    "senate_drupal_newscontent": "newscontent",
+    "senate_drupal": "newscontent",
+    "tokuda": "newscontent",
+    "jet_listing_elementor": "wordpress-jetengine",
+    "jetlisting_h2": "wordpress-jetengine",
+    "elementor_post_date": "wordpress-elementor",
+    "article_span_published": "wordpress-divi",
+    "article_block": "senate-articleblock",
+    "article_block_h2_date": "senate-articleblock",
+    "article_block_h2_p_date": "senate-articleblock",
+    "element_post_media": "element",
+    "rss": "rss",
+    "generic": "generic",
+    "react": "generic",
+    "joyce": "generic",
+    "cornyn": "generic",
+}
+
+
 class RosterError(ValueError):
     """The roster file is missing, unreadable or not in the expected format."""
 
@@ -47,6 +71,12 @@ class Member:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def family_hint(self) -> str | None:
+        """The template hint as a family name (bundled hints use python-statement's labels)."""
+        if not self.template:
+            return None
+        return HINT_FAMILIES.get(self.template, self.template)
 
 
 def data_file(name: str) -> Path:

@@ -1,0 +1,132 @@
+"""Downloader middlewares: politeness (per-host slots, host groups, Crawl-delay) and retries."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.response import response_status_message
+
+HELD = "_presswatch_group"
+
+
+class PolitenessMiddleware:
+    """One download slot per host (host:port), shared limits for host groups, Crawl-delay.
+
+    Scrapy keys slots by hostname alone; keying by netloc keeps two sites on one IP (or on
+    one test server's ports) apart. A host group (e.g. every ``*.house.gov`` host, behind one
+    CDN) holds all its hosts to a small total of requests in flight.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        groups: dict[str, int] = crawler.settings.getdict("PRESSWATCH_HOST_GROUPS")
+        self.groups = {suffix.lower().lstrip("."): asyncio.Semaphore(int(limit))
+                       for suffix, limit in groups.items() if int(limit) > 0}
+        self.user_agent = crawler.settings["USER_AGENT"]
+        self.in_flight: dict[str, int] = {}
+        self.peak: dict[str, int] = {}
+        crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PolitenessMiddleware:
+        return cls(crawler)
+
+    def group_of(self, request: Request) -> str | None:
+        host = (urlparse_cached(request).hostname or "").lower()
+        for suffix in self.groups:
+            if host == suffix or host.endswith("." + suffix):
+                return suffix
+        return None
+
+    async def process_request(self, request: Request) -> None:
+        request.meta.setdefault("download_slot", urlparse_cached(request).netloc.lower())
+        group = self.group_of(request)
+        if group is None or request.meta.get(HELD):
+            return
+        await self.groups[group].acquire()
+        request.meta[HELD] = group
+        self.in_flight[group] = self.in_flight.get(group, 0) + 1
+        self.peak[group] = max(self.peak.get(group, 0), self.in_flight[group])
+
+    def release(self, request: Request) -> None:
+        group = request.meta.pop(HELD, None)
+        if group is not None:
+            self.in_flight[group] -= 1
+            self.groups[group].release()
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self.release(request)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self.release(request)
+
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """Apply robots.txt Crawl-delay, which Scrapy reads but does not enforce."""
+        delay = robotparser.crawl_delay(self.user_agent)
+        if not delay:
+            return
+        key = urlparse_cached(request).netloc.lower()
+        downloader = self.crawler.engine.downloader
+        slot = downloader.slots.get(key)
+        if slot is not None:
+            slot.delay = max(slot.delay, float(delay))
+        downloader.per_slot_settings.setdefault(key, {})["delay"] = float(delay)
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, plus a growing wait between tries and respect for ``Retry-After``."""
+
+    def __init__(self, settings: Any):
+        super().__init__(settings)
+        self.backoff = settings.getfloat("PRESSWATCH_RETRY_BACKOFF", 1.0)
+        self.max_wait = settings.getfloat("PRESSWATCH_MAX_RETRY_AFTER", 120.0)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        await asyncio.sleep(self.wait_seconds(request, response))
+        return retry
+
+    async def process_exception(
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
+        if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
+            return None
+        retry = self._retry(request, exception)
+        if retry is not None:
+            await asyncio.sleep(self.wait_seconds(request, None))
+        return retry
+
+    def wait_seconds(self, request: Request, response: Response | None) -> float:
+        tries = request.meta.get("retry_times", 0)
+        wait = self.backoff * (2**tries)
+        if response is not None and response.status in (429, 503):
+            wait = max(wait, retry_after_seconds(response) or 0.0)
+        return min(wait, self.max_wait)
+
+
+def retry_after_seconds(response: Response) -> float | None:
+    """``Retry-After`` as seconds: either a number or an HTTP date."""
+    value = response.headers.get(b"Retry-After")
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

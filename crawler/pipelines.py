@@ -1,0 +1,81 @@
+"""Item pipeline: hand each normalized record to storage as soon as it exists."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from scrapy.crawler import Crawler
+from storage.members import record_member_health, update_member_listing
+from storage.releases import save_release
+from storage.runs import record_member_run
+
+from crawler.article import EXTRACTOR_VERSION
+from crawler.clock import now_iso
+from crawler.items import MemberRunItem, ReleaseItem
+from storage.db import open_db
+
+
+class StoragePipeline:
+    """Writes releases and per-member outcomes; every write is its own committed transaction,
+    so a crash loses at most the page being processed."""
+
+    def __init__(self, crawler: Crawler):
+        settings = crawler.settings
+        self.db_path: str = settings["PRESSWATCH_DB"]
+        self.run_id: int = settings.getint("PRESSWATCH_RUN_ID")
+        self.total: int = settings.getint("PRESSWATCH_MEMBER_COUNT")
+        self.progress: bool = settings.getbool("PRESSWATCH_PROGRESS")
+        self.done = 0
+        self.new_by_member: dict[str, int] = {}
+        self.db: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.db = open_db(self.db_path)
+
+    def close_spider(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ReleaseItem):
+            result = save_release(self.db, item, self.run_id, now_iso(), EXTRACTOR_VERSION)
+            if result.is_new_release:
+                self.new_by_member[item.bioguide_id] = (
+                    self.new_by_member.get(item.bioguide_id, 0) + 1
+                )
+        elif isinstance(item, MemberRunItem):
+            self.store_member_run(item)
+        return item
+
+    def store_member_run(self, item: MemberRunItem) -> None:
+        at = now_iso()
+        new = self.new_by_member.get(item.bioguide_id, 0)
+        fields = {k: v for k, v in vars(item).items() if k != "bioguide_id"}
+        record_member_run(
+            self.db, self.run_id, item.bioguide_id, releases_new=new, finished_at=at, **fields
+        )
+        if item.listing_url:
+            update_member_listing(
+                self.db, item.bioguide_id, item.listing_url, item.listing_found_by, item.template
+            )
+        if item.status != "skipped":
+            record_member_health(self.db, item.bioguide_id, item.status == "ok", at)
+        self.done += 1
+        if self.progress:
+            self.report(item, new)
+
+    def report(self, item: MemberRunItem, new: int) -> None:
+        width = len(str(self.total))
+        detail = f"{item.releases_found} releases ({new} new)"
+        if item.status != "ok":
+            detail = f"{detail}: {item.error}" if item.error else detail
+        print(
+            f"[{self.done:>{width}}/{self.total}] {item.bioguide_id} {item.status:<7} {detail}",
+            file=sys.stderr,
+            flush=True,
+        )

@@ -1,0 +1,45 @@
+"""Scrapy settings for a presswatch crawl, derived from the ``crawl:`` section of config.yaml."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Statuses worth another try later; 403 is not among them (it means *blocked*, see spider).
+RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
+
+
+def scrapy_settings(crawl: dict[str, Any], log_level: str = "WARNING") -> dict[str, Any]:
+    """The Scrapy settings for one crawl; ``crawl`` is config["crawl"]."""
+    return {
+        "BOT_NAME": "presswatch",
+        "USER_AGENT": crawl["user_agent"],
+        "ROBOTSTXT_OBEY": crawl["obey_robots_txt"],
+        # One request at a time per host; the politeness middleware keys slots by host:port.
+        "CONCURRENT_REQUESTS": crawl["concurrent_requests"],
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "DOWNLOAD_DELAY": crawl["delay_seconds"],
+        "DOWNLOAD_TIMEOUT": crawl["timeout_seconds"],
+        "DOWNLOAD_MAXSIZE": crawl["max_page_bytes"],
+        "DOWNLOAD_WARNSIZE": min(crawl["max_page_bytes"], 4 * 1024 * 1024),
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": crawl["retries"],
+        "RETRY_HTTP_CODES": RETRY_HTTP_CODES,
+        "PRESSWATCH_RETRY_BACKOFF": crawl["retry_backoff_seconds"],
+        "PRESSWATCH_MAX_RETRY_AFTER": crawl["max_retry_after_seconds"],
+        "PRESSWATCH_HOST_GROUPS": crawl["host_groups"],
+        "REDIRECT_ENABLED": True,
+        "REDIRECT_MAX_TIMES": 5,
+        # Re-checks must reach the server: no HTTP cache, ever.
+        "HTTPCACHE_ENABLED": False,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": log_level,
+        "LOGSTATS_INTERVAL": 0,
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawler.middlewares.BackoffRetryMiddleware": 550,
+            "crawler.middlewares.PolitenessMiddleware": 990,
+        },
+        "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 300},
+        "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},
+    }

@@ -1,0 +1,290 @@
+"""The press spider: listing pages and feeds → release pages → normalized items.
+
+One spider serves every site family; the family only changes which selectors the parsers use.
+Each member is tracked until its last request is done, then one ``MemberRunItem`` says how it
+went, so a broken site is reported in ``member_runs`` rather than passing as "nothing new".
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.article import parse_article
+from crawler.detect import detect_family
+from crawler.discover import find_press_link
+from crawler.feeds import parse_feed
+from crawler.items import Listing, ListingEntry, MemberRunItem, ReleaseItem
+from crawler.listing import parse_listing
+from crawler.roster import Member
+from crawler.urls import canonical_url
+
+# Statuses the callbacks decide about themselves (retries happen before they get here).
+HANDLED_STATUSES = [400, 401, 403, 404, 408, 410, 429, 500, 502, 503, 504, 522, 524]
+
+
+@dataclass
+class MemberState:
+    member: Member
+    listing_url: str | None = None
+    found_by: str | None = None
+    family: str | None = None
+    status: str | None = None  # set on the first decisive outcome
+    error: str | None = None
+    http_status: int | None = None
+    pending: int = 0
+    pages_fetched: int = 0
+    releases_found: int = 0
+    articles_failed: int = 0
+    discovery_tried: bool = False
+    seen: set[str] = field(default_factory=set)
+    listing_pages: set[str] = field(default_factory=set)
+
+    def fail(self, status: str, error: str, http_status: int | None = None) -> None:
+        if self.status is None:
+            self.status, self.error, self.http_status = status, error, http_status
+
+    def result(self) -> MemberRunItem:
+        status = self.status or ("ok" if self.releases_found else "empty")
+        error = self.error
+        if status == "empty" and error is None:
+            error = f"no releases found on {self.listing_url} (family {self.family})"
+        return MemberRunItem(
+            bioguide_id=self.member.bioguide_id,
+            status=status,
+            listing_url=self.listing_url,
+            listing_found_by=self.found_by,
+            template=self.family,
+            releases_found=self.releases_found,
+            pages_fetched=self.pages_fetched,
+            articles_failed=self.articles_failed,
+            http_status=self.http_status,
+            error=error,
+        )
+
+
+class PressSpider(scrapy.Spider):
+    name = "press"
+
+    def __init__(
+        self,
+        members: list[Member],
+        pages: int = 1,
+        max_articles: int = 0,
+        today: date | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.members = members
+        self.pages = pages
+        self.max_articles = max_articles
+        self.today = today or date.today()
+        self.states: dict[str, MemberState] = {}
+
+    async def start(self) -> AsyncIterator[Any]:
+        for member in self.members:
+            state = MemberState(member)
+            self.states[member.bioguide_id] = state
+            if member.press_url:
+                state.found_by = member.press_url_source
+                yield self.listing_request(state, member.press_url, page=1)
+            elif member.homepage:
+                yield self.homepage_request(state)
+            else:
+                state.fail("skipped", "no press page and no homepage known")
+                yield state.result()
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def request(self, state: MemberState, url: str, callback: Any, **meta: Any) -> scrapy.Request:
+        state.pending += 1
+        meta.update(
+            member=state.member.bioguide_id,
+            handle_httpstatus_list=HANDLED_STATUSES,
+            download_slot=urlsplit(url).netloc.lower(),
+        )
+        return scrapy.Request(
+            url, callback=callback, errback=self.failed, meta=meta, dont_filter=True
+        )
+
+    def listing_request(self, state: MemberState, url: str, page: int) -> scrapy.Request:
+        if page == 1:
+            state.listing_url = url
+        state.listing_pages.add(url)
+        return self.request(state, url, self.parse_listing_page, kind="listing", page=page)
+
+    def homepage_request(self, state: MemberState) -> scrapy.Request:
+        state.discovery_tried = True
+        return self.request(state, state.member.homepage, self.parse_homepage, kind="homepage")
+
+    # -- callbacks ----------------------------------------------------------------------------
+
+    def parse_homepage(self, response: Response) -> Iterator[Any]:
+        state = self.state_of(response)
+        state.pages_fetched += 1
+        if response.status == 403:
+            state.fail("blocked", f"homepage {response.url} answered 403", 403)
+        elif response.status != 200:
+            state.fail("error", f"homepage {response.url} answered {response.status}",
+                       response.status)
+        else:
+            link = find_press_link(response.text, response.url)
+            if link:
+                state.found_by = "discovered"
+                yield self.listing_request(state, link, page=1)
+            else:
+                state.fail("error", f"no press-release link found on homepage {response.url}")
+        yield from self.one_done(state)
+
+    def parse_listing_page(self, response: Response) -> Iterator[Any]:
+        state = self.state_of(response)
+        page = response.meta["page"]
+        state.pages_fetched += 1
+        if page == 1 and self.should_discover(state, response):
+            yield self.homepage_request(state)
+        elif response.status == 403:
+            state.fail("blocked", f"listing {response.url} answered 403", 403)
+        elif response.status != 200:
+            if page == 1:
+                state.fail("error", f"listing {response.url} answered {response.status}",
+                           response.status)
+        else:
+            try:
+                listing = self.parse_any_listing(response, state)
+            except Exception as exc:  # one broken site must not stop the crawl
+                state.fail("error", f"cannot parse listing {response.url}: {exc!r}")
+            else:
+                yield from self.follow_listing(state, listing, response, page)
+        yield from self.one_done(state)
+
+    def parse_release(self, response: Response) -> Iterator[Any]:
+        state = self.state_of(response)
+        state.pages_fetched += 1
+        entry: ListingEntry = response.meta["entry"]
+        if response.status != 200:
+            state.articles_failed += 1
+            if response.status == 403:
+                state.fail("blocked", f"release {response.url} answered 403", 403)
+        else:
+            item = self.release_item(state, response, entry)
+            if item is None:
+                state.articles_failed += 1
+            else:
+                state.releases_found += 1
+                yield item
+        yield from self.one_done(state)
+
+    def failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request
+        state = self.states[request.meta["member"]]
+        reason = failure.getErrorMessage() or failure.type.__name__
+        if request.meta.get("kind") == "release":
+            state.articles_failed += 1
+        else:
+            state.fail("error", f"{request.meta.get('kind')} {request.url}: {reason}")
+        yield from self.one_done(state)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def state_of(self, response: Response) -> MemberState:
+        return self.states[response.meta["member"]]
+
+    def one_done(self, state: MemberState) -> Iterator[MemberRunItem]:
+        state.pending -= 1
+        if state.pending == 0:
+            yield state.result()
+
+    def should_discover(self, state: MemberState, response: Response) -> bool:
+        """A missing press page (404/410, or a redirect to the homepage) → try the homepage."""
+        if state.discovery_tried or not state.member.homepage:
+            return False
+        if response.status in (404, 410):
+            return True
+        redirected = bool(response.meta.get("redirect_urls"))
+        return redirected and urlsplit(response.url).path in ("", "/")
+
+    def parse_any_listing(self, response: Response, state: MemberState) -> Listing:
+        if is_feed(response):
+            return parse_feed(response.body, response.url)
+        hint = state.member.family_hint()
+        family = detect_family(response.text, response.url, hint=hint)
+        listing = parse_listing(response.text, response.url, family=family, today=self.today)
+        if not listing.entries and hint and hint != family:
+            listing = parse_listing(response.text, response.url, family=hint, today=self.today)
+        return listing
+
+    def follow_listing(
+        self, state: MemberState, listing: Listing, response: Response, page: int
+    ) -> Iterator[scrapy.Request]:
+        state.family = state.family or listing.family
+        home = urlsplit(state.member.homepage or response.url).hostname or ""
+        fresh = [e for e in listing.entries if canonical_url(e.url) not in state.seen]
+        if page > 1 and not fresh:
+            return  # paged past the end: the site looped back to page 1 or repeated itself
+        for entry in fresh:
+            url = canonical_url(entry.url)
+            state.seen.add(url)
+            if not same_host(url, home, response.url):
+                continue
+            if self.max_articles and len(state.seen) > self.max_articles:
+                break
+            yield self.request(state, entry.url, self.parse_release, kind="release", entry=entry)
+        next_url = listing.next_url
+        if page < self.pages and next_url and next_url not in state.listing_pages:
+            yield self.listing_request(state, next_url, page=page + 1)
+
+    def release_item(
+        self, state: MemberState, response: Response, entry: ListingEntry
+    ) -> ReleaseItem | None:
+        try:
+            article = parse_article(
+                response.text, response.url, family=state.family, listing=entry,
+                today=self.today,
+            )
+        except Exception as exc:  # a page we cannot read is a failed release, not a crash
+            self.logger.warning("cannot parse release %s: %r", response.url, exc)
+            return None
+        if not article.title or not article.paragraphs:
+            return None
+        headers = response.headers
+        return ReleaseItem(
+            bioguide_id=state.member.bioguide_id,
+            article=article,
+            fetched_url=response.request.url,
+            listing_url=state.listing_url,
+            family=state.family,
+            raw_html=response.body,
+            http_status=response.status,
+            etag=header(headers, b"ETag"),
+            last_modified=header(headers, b"Last-Modified"),
+        )
+
+
+def is_feed(response: Response) -> bool:
+    ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+    if "xml" in ctype and "html" not in ctype:
+        return True
+    head = response.body[:300].lstrip().lower()
+    return head.startswith((b"<?xml", b"<rss", b"<feed")) and b"<html" not in head
+
+
+def same_host(url: str, *hosts_or_urls: str) -> bool:
+    """Releases are followed only on the member's own site (not YouTube, not another office)."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    for other in hosts_or_urls:
+        other_host = urlsplit(other).hostname if "/" in other else other
+        if host == (other_host or "").removeprefix("www."):
+            return True
+    return False
+
+
+def header(headers: Any, name: bytes) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
