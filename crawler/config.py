@@ -140,7 +140,7 @@ def validate_members(members: dict[str, Any]) -> None:
 
 
 def suggestion(key: str, known: dict[str, Any]) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1)
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

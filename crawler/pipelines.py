@@ -6,14 +6,14 @@ import sys
 from typing import Any
 
 from scrapy.crawler import Crawler
-from storage.members import record_member_health, update_member_listing
-from storage.releases import save_release
-from storage.runs import record_member_run
 
 from crawler.article import EXTRACTOR_VERSION
 from crawler.clock import now_iso
 from crawler.items import MemberRunItem, ReleaseItem
 from storage.db import open_db
+from storage.members import record_member_health, update_member_listing
+from storage.releases import save_release
+from storage.runs import record_member_run
 
 
 class StoragePipeline:

@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.members import upsert_members
-from storage.runs import finish_run, mark_stale_runs_interrupted, start_run
-
 from crawler.clock import now_iso
 from crawler.config import load_config, resolve_path
 from crawler.roster import load_members, select_members
 from storage.db import open_db
+from storage.members import upsert_members
+from storage.runs import finish_run, mark_stale_runs_interrupted, start_run
 
 
 @dataclass

@@ -184,6 +184,7 @@ def member_runs(db: Database) -> None:
             releases_found INTEGER NOT NULL DEFAULT 0,
             releases_new INTEGER NOT NULL DEFAULT 0,
             pages_fetched INTEGER NOT NULL DEFAULT 0,
+            articles_failed INTEGER NOT NULL DEFAULT 0,
             http_status INTEGER,
             error TEXT,
             started_at TEXT,

@@ -17,7 +17,8 @@ MEMBER_RUN_STATUSES = ("ok", "empty", "blocked", "error", "skipped")
 MEMBER_RUN_FIELDS = frozenset(
     {
         "status", "listing_url", "listing_found_by", "template", "releases_found",
-        "releases_new", "pages_fetched", "http_status", "error", "started_at", "finished_at",
+        "releases_new", "pages_fetched", "articles_failed", "http_status", "error",
+        "started_at", "finished_at",
     }
 )
 
