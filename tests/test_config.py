@@ -38,7 +38,7 @@ def test_bundled_config_file_is_valid_and_matches_defaults():
         ("crawl:\n  delay_seconds: soon\n", "'crawl.delay_seconds' must be a number"),
         ("crawl:\n  obey_robots_txt: 1\n", "'crawl.obey_robots_txt' must be true or false"),
         ("crawl: 3\n", "'crawl' must be a mapping"),
-        ("members:\n  A000370:\n    press_ur: x\n", "unknown key 'members.A000370.press_ur'"),
+        ("members:\n  A000370:\n    press_ur: x\n", "config key 'members.A000370.press_ur'"),
         ("members:\n  A000370:\n    enabled: maybe\n", "'members.A000370.enabled'"),
         ("- a\n- b\n", "must be a mapping"),
         ("crawl: [unclosed\n", "not valid YAML"),
