@@ -8,15 +8,20 @@ already exist: the parent creates it and closes it with the counts when this pro
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
-from crawler.clock import today
+from crawler.clock import now, today
 from crawler.config import ConfigError, load_config
-from crawler.roster import RosterError, load_members, select_members
+from crawler.recheck import is_due
+from crawler.roster import Member, RosterError, load_members, select_members
 from crawler.settings import scrapy_settings
 from crawler.spiders.press import PressSpider
+from storage.db import open_db
+from storage.releases import known_releases
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--member", action="append", default=[], help="bioguide id (repeatable)")
     parser.add_argument("--pages", type=int, help="listing pages per member")
     parser.add_argument("--progress", action="store_true", help="a line per member on stderr")
-    parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--log-level", default="ERROR")
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
@@ -43,16 +48,44 @@ def main(argv: list[str] | None = None) -> int:
         PRESSWATCH_MEMBER_COUNT=len(members),
         PRESSWATCH_PROGRESS=args.progress,
     )
-    process = CrawlerProcess(settings, install_root_handler=True)
+    settings["LOG_INSTALL_ROOT_HANDLER"] = True
+    process = CrawlerProcess(settings)
+    quiet_robots_errors(args.log_level)
     process.crawl(
         PressSpider,
         members=members,
         pages=args.pages or crawl["pages"],
         max_articles=crawl["max_articles_per_member"],
         today=today(),
+        known=recheck_plan(args.db, members, crawl["recheck"]),
     )
     process.start()
     return 0
+
+
+def recheck_plan(
+    db_path: str, members: list[Member], schedule: dict[str, int]
+) -> list[dict[str, Any]]:
+    """The known releases of these members, each marked ``due`` for a re-check or not."""
+    db = open_db(db_path)
+    try:
+        known = known_releases(db, [m.bioguide_id for m in members])
+    finally:
+        db.close()
+    moment = now()
+    for release in known:
+        release["due"] = is_due(release, moment, schedule)
+        # A date the article page does not show must be handed back on a re-check.
+        from_listing = release["date_source"] in ("listing", "feed")
+        release["published_hint"] = release["published"] if from_listing else None
+    return known
+
+
+def quiet_robots_errors(level: str) -> None:
+    """An unreachable robots.txt is logged by Scrapy as an error with a traceback; the same
+    failure reaches member_runs through the page request, so only verbose runs show it."""
+    if level not in ("INFO", "DEBUG"):
+        logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
 
 
 if __name__ == "__main__":

@@ -75,3 +75,22 @@ class MemberRunItem:
     articles_failed: int = 0
     http_status: int | None = None
     error: str | None = None
+
+
+@dataclass
+class ReleaseCheckItem:
+    """A re-check of a known release that produced no content: unchanged (304) or gone."""
+
+    release_id: int
+    url: str
+    outcome: str  # "not-modified" | "gone"
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class ListingSeenItem:
+    """Known releases a listing showed again without being fetched (not due for a re-check)."""
+
+    urls: list[str] = field(default_factory=list)

@@ -9,10 +9,15 @@ from scrapy.crawler import Crawler
 
 from crawler.article import EXTRACTOR_VERSION
 from crawler.clock import now_iso
-from crawler.items import MemberRunItem, ReleaseItem
+from crawler.items import ListingSeenItem, MemberRunItem, ReleaseCheckItem, ReleaseItem
 from storage.db import open_db
 from storage.members import record_member_health, update_member_listing
-from storage.releases import save_release
+from storage.releases import (
+    mark_release_checked,
+    mark_releases_seen,
+    record_release_gone,
+    save_release,
+)
 from storage.runs import record_member_run
 
 
@@ -48,9 +53,20 @@ class StoragePipeline:
                 self.new_by_member[item.bioguide_id] = (
                     self.new_by_member.get(item.bioguide_id, 0) + 1
                 )
+        elif isinstance(item, ReleaseCheckItem):
+            self.store_check(item)
+        elif isinstance(item, ListingSeenItem):
+            mark_releases_seen(self.db, item.urls, now_iso(), self.run_id)
         elif isinstance(item, MemberRunItem):
             self.store_member_run(item)
         return item
+
+    def store_check(self, item: ReleaseCheckItem) -> None:
+        if item.outcome == "gone":  # change detection decides, after the run, whether confirmed
+            record_release_gone(self.db, item.release_id, now_iso(), self.run_id, item.http_status)
+        else:
+            mark_release_checked(self.db, item.url, now_iso(), self.run_id, etag=item.etag,
+                                 last_modified=item.last_modified)
 
     def store_member_run(self, item: MemberRunItem) -> None:
         at = now_iso()

@@ -8,7 +8,7 @@ from typing import Any
 RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
 
 
-def scrapy_settings(crawl: dict[str, Any], log_level: str = "WARNING") -> dict[str, Any]:
+def scrapy_settings(crawl: dict[str, Any], log_level: str = "ERROR") -> dict[str, Any]:
     """The Scrapy settings for one crawl; ``crawl`` is config["crawl"]."""
     return {
         "BOT_NAME": "presswatch",
@@ -24,6 +24,8 @@ def scrapy_settings(crawl: dict[str, Any], log_level: str = "WARNING") -> dict[s
         "RETRY_ENABLED": True,
         "RETRY_TIMES": crawl["retries"],
         "RETRY_HTTP_CODES": RETRY_HTTP_CODES,
+        # A site that stays down is reported in member_runs; the log need not shout about it.
+        "RETRY_GIVE_UP_LOG_LEVEL": "WARNING",
         "PRESSWATCH_RETRY_BACKOFF": crawl["retry_backoff_seconds"],
         "PRESSWATCH_MAX_RETRY_AFTER": crawl["max_retry_after_seconds"],
         "PRESSWATCH_HOST_GROUPS": crawl["host_groups"],

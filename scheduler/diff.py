@@ -21,8 +21,10 @@ from crawler.fingerprint import normalize_text
 FIELDS = ("title", "date", "dateline", "body", "attachments")
 
 # Numbers keep their separators (1,000.50) and words their apostrophes and hyphens, so a changed
-# figure reads as one replaced token; punctuation and whitespace runs are tokens of their own.
-_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*\w*|\w+(?:['\-]\w+)*|[^\w\s]+|\s+")
+# figure reads as one replaced token; punctuation runs are tokens of their own. Each token carries
+# the whitespace after it: with spaces as separate tokens, difflib either aligns unrelated words
+# on the spaces between them or (spaces as junk) cannot match across them at all.
+_TOKEN = re.compile(r"(?:\d+(?:[.,:]\d+)*\w*|\w+(?:['\-]\w+)*|[^\w\s]+|^)\s*")
 _WORD = re.compile(r"\w")
 
 PAIR_THRESHOLD = 0.5  # in place, sharing half the words makes it an edit, not a new paragraph
@@ -138,21 +140,26 @@ def _fields_changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 def word_diff(old: str, new: str) -> list[Segment]:
     """Word-level diff of two texts as equal/delete/insert runs (adjacent runs coalesced)."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    # Whitespace as junk: matches may not start on a lone space, so unrelated words are not
-    # "aligned" on the spaces between them and a rewritten phrase stays one [-...-]{+...+}.
-    matcher = difflib.SequenceMatcher(str.isspace, a, b, autojunk=False)
+    a, b = _tokens(old), _tokens(new)
+    # Match on the words alone; the whitespace after a changed run stays outside its marks.
+    matcher = difflib.SequenceMatcher(
+        None, [t.rstrip() for t in a], [t.rstrip() for t in b], autojunk=False
+    )
     segments: list[Segment] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         old_text, new_text = "".join(a[i1:i2]), "".join(b[j1:j2])
-        if tag == "equal" or (old_text.isspace() and new_text.isspace()):
-            # Text is normalized, so a whitespace-only change is a paragraph break (split/merge):
-            # show the new layout, don't mark it as an edit.
+        if tag == "equal":
             _append(segments, "equal", new_text)
-        else:
-            _append(segments, "delete", old_text)
-            _append(segments, "insert", new_text)
+            continue
+        old_core, new_core = old_text.rstrip(), new_text.rstrip()
+        _append(segments, "delete", old_core)
+        _append(segments, "insert", new_core)
+        _append(segments, "equal", (new_text or old_text)[len(new_core or old_core):])
     return segments
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in _TOKEN.findall(text) if t]
 
 
 def _append(segments: list[Segment], tag: str, text: str) -> None:

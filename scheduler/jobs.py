@@ -13,6 +13,7 @@ from typing import Any
 from crawler.clock import now_iso
 from crawler.config import load_config, resolve_path
 from crawler.roster import load_members, select_members
+from scheduler.changes import detect_pending
 from storage.db import open_db
 from storage.members import upsert_members
 from storage.runs import finish_run, mark_stale_runs_interrupted, start_run
@@ -25,7 +26,7 @@ class CrawlRequest:
     members: list[str] = field(default_factory=list)
     pages: int | None = None
     progress: bool = False
-    log_level: str = "WARNING"
+    log_level: str = "ERROR"
 
 
 def database_path(config: dict[str, Any], override: str | None) -> Path:
@@ -56,6 +57,8 @@ def run_crawl(request: CrawlRequest) -> dict[str, Any]:
         status, error = run_child(request, db_path=str(path.resolve()), run_id=run_id)
         summary = finish_run(db, run_id, status, now_iso(), error=error)
         summary["seconds"] = round(time.monotonic() - started, 1)
+        detected = detect_pending(db, now_iso(), config["crawl"]["removal_confirm_hours"])
+        summary["changes"] = next((d for d in detected if d.get("id") == run_id), {})
         return summary
     finally:
         db.close()

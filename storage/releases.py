@@ -87,12 +87,12 @@ UPDATE releases SET current_version_id = ?, content_hash = ?, body_hash = ?, tit
     published = ?, date_source = ?, dateline = ?, body_text = ?, word_count = ?, attachments = ?
 WHERE id = ?
 """
-# A successful fetch also ends any "gone" streak: the page answers again.
+# A successful fetch also ends any "gone" streak: the page answers again. removed_at stays set
+# on a removed release that answers again, so change detection can report it as restored.
 _TOUCH = """
 UPDATE releases SET last_seen = ?, last_checked = ?, last_run_id = ?, etag = ?,
     last_modified = ?, http_status = ?, listing_url = coalesce(?, listing_url),
-    family = coalesce(?, family), status = 'active', gone_since = NULL, gone_checks = 0,
-    removed_at = NULL
+    family = coalesce(?, family), status = 'active', gone_since = NULL, gone_checks = 0
 WHERE id = ?
 """
 
@@ -279,8 +279,8 @@ def mark_release_checked(
         db.conn.execute(
             "UPDATE releases SET last_seen = ?, last_checked = ?, last_run_id = ?,"
             " etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),"
-            " http_status = ?, status = 'active', gone_since = NULL, gone_checks = 0,"
-            " removed_at = NULL WHERE id = ?",
+            " http_status = ?, status = 'active', gone_since = NULL, gone_checks = 0"
+            " WHERE id = ?",
             (now, now, run_id, etag, last_modified, http_status, row[0]),
         )
     return int(row[0])
@@ -352,3 +352,53 @@ def get_raw_html(db: Database, sha256: str) -> bytes | None:
     """The raw bytes of a stored page (for re-extraction), or None."""
     row = db.conn.execute("SELECT html_gz FROM raw_pages WHERE sha256 = ?", (sha256,)).fetchone()
     return gzip.decompress(row[0]) if row else None
+
+
+def mark_release_restored(db: Database, release_id: int) -> None:
+    """A removed release answered again and its ``restored`` event is recorded."""
+    with transaction(db):
+        db.conn.execute("UPDATE releases SET removed_at = NULL WHERE id = ?", (release_id,))
+
+
+_KNOWN = """
+SELECT id, bioguide_id, url, etag, last_modified, word_count, status, gone_since,
+       last_checked, published, date_source,
+       coalesce(min(published, substr(first_seen, 1, 10)), first_seen) AS born
+FROM releases
+WHERE bioguide_id IN (SELECT value FROM json_each(?))
+"""
+
+
+def known_releases(db: Database, bioguide_ids: list[str]) -> list[dict[str, Any]]:
+    """What the crawler needs to know of the releases it has seen: ids, validators for
+    conditional requests, and the dates that decide whether a re-check is due."""
+    return [dict(row) for row in db.query(_KNOWN, [to_json(bioguide_ids)])]
+
+
+def new_releases_in_run(db: Database, run_id: int) -> list[dict[str, Any]]:
+    """Releases first seen in this run that are not a second URL of an earlier release."""
+    sql = ("SELECT id, url, title, current_version_id FROM releases"
+           " WHERE first_run_id = ? AND duplicate_of IS NULL ORDER BY id")
+    return [dict(row) for row in db.query(sql, [run_id])]
+
+
+def versions_added_in_run(db: Database, run_id: int) -> list[dict[str, Any]]:
+    """Versions a crawl (not a reprocess) added to releases that had one before."""
+    sql = ("SELECT v.*, r.url FROM release_versions v JOIN releases r ON r.id = v.release_id"
+           " WHERE v.run_id = ? AND v.version > 1 AND v.source = 'crawl' ORDER BY v.id")
+    return [decode_json_columns(dict(row), ("paragraphs", "attachments"))
+            for row in db.query(sql, [run_id])]
+
+
+def releases_gone_twice(db: Database) -> list[dict[str, Any]]:
+    """Active releases found gone on at least two checks: candidates for a removal."""
+    sql = ("SELECT id, url, title, gone_since, last_checked, current_version_id FROM releases"
+           " WHERE status = 'active' AND gone_checks >= 2")
+    return [dict(row) for row in db.query(sql)]
+
+
+def releases_back_after_removal(db: Database) -> list[dict[str, Any]]:
+    """Removed releases that answered again and are not yet reported as restored."""
+    sql = ("SELECT id, url, title, current_version_id FROM releases"
+           " WHERE status = 'active' AND removed_at IS NOT NULL")
+    return [dict(row) for row in db.query(sql)]

@@ -25,9 +25,7 @@ def test_partial_file_keeps_other_defaults(tmp_path):
 
 def test_bundled_config_file_is_valid_and_matches_defaults():
     config = load_config("config.yaml")
-    for key, value in DEFAULTS["crawl"].items():
-        if key != "recheck":
-            assert config["crawl"][key] == value, key
+    assert config["crawl"] == DEFAULTS["crawl"]
 
 
 @pytest.mark.parametrize(

@@ -371,3 +371,15 @@ def test_unified_diff_shows_title_change():
         "--- a\n+++ b\n@@ -1,2 +1,2 @@\n"
         "-Title: Smith Introduces Clean Water Act\n+Title: New title\n Date: 2026-04-01\n"
     )
+
+
+def test_word_diff_with_a_repeated_word_marks_one_word():
+    # "the" occurs twice; the change must not be smeared across the words between them.
+    old = "unless the regime complies with his demands to reopen the Strait"
+    new = "unless THE regime complies with his demands to reopen the Strait"
+    assert word_diff(old, new) == [
+        Segment("equal", "unless "),
+        Segment("delete", "the"),
+        Segment("insert", "THE"),
+        Segment("equal", " regime complies with his demands to reopen the Strait"),
+    ]

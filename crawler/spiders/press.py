@@ -21,13 +21,20 @@ from crawler.article import parse_article
 from crawler.detect import detect_family
 from crawler.discover import find_press_link
 from crawler.feeds import parse_feed
-from crawler.items import Listing, ListingEntry, MemberRunItem, ReleaseItem
+from crawler.items import (
+    Listing,
+    ListingEntry,
+    ListingSeenItem,
+    MemberRunItem,
+    ReleaseCheckItem,
+    ReleaseItem,
+)
 from crawler.listing import parse_listing
 from crawler.roster import Member
 from crawler.urls import canonical_url
 
 # Statuses the callbacks decide about themselves (retries happen before they get here).
-HANDLED_STATUSES = [400, 401, 403, 404, 408, 410, 429, 500, 502, 503, 504, 522, 524]
+HANDLED_STATUSES = [304, 400, 401, 403, 404, 408, 410, 429, 500, 502, 503, 504, 522, 524]
 
 
 @dataclass
@@ -44,7 +51,10 @@ class MemberState:
     releases_found: int = 0
     articles_failed: int = 0
     discovery_tried: bool = False
-    seen: set[str] = field(default_factory=set)
+    rechecks_sent: bool = False
+    known: dict[str, dict[str, Any]] = field(default_factory=dict)  # canonical URL → release
+    seen: set[str] = field(default_factory=set)  # release URLs requested or skipped
+    listed: set[str] = field(default_factory=set)  # release URLs the listing pages showed
     listing_pages: set[str] = field(default_factory=set)
 
     def fail(self, status: str, error: str, http_status: int | None = None) -> None:
@@ -52,7 +62,8 @@ class MemberState:
             self.status, self.error, self.http_status = status, error, http_status
 
     def result(self) -> MemberRunItem:
-        status = self.status or ("ok" if self.releases_found else "empty")
+        # A listing that shows releases is healthy even when every one was already known.
+        status = self.status or ("ok" if self.releases_found or self.listed else "empty")
         error = self.error
         if status == "empty" and error is None:
             error = f"no releases found on {self.listing_url} (family {self.family})"
@@ -62,7 +73,7 @@ class MemberState:
             listing_url=self.listing_url,
             listing_found_by=self.found_by,
             template=self.family,
-            releases_found=self.releases_found,
+            releases_found=max(self.releases_found, len(self.listed)),
             pages_fetched=self.pages_fetched,
             articles_failed=self.articles_failed,
             http_status=self.http_status,
@@ -79,10 +90,14 @@ class PressSpider(scrapy.Spider):
         pages: int = 1,
         max_articles: int = 0,
         today: date | None = None,
+        known: list[dict[str, Any]] | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
         self.members = members
+        self.known: dict[str, dict[str, dict[str, Any]]] = {}
+        for release in known or []:
+            self.known.setdefault(release["bioguide_id"], {})[release["url"]] = release
         self.pages = pages
         self.max_articles = max_articles
         self.today = today or date.today()
@@ -90,7 +105,7 @@ class PressSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for member in self.members:
-            state = MemberState(member)
+            state = MemberState(member, known=self.known.get(member.bioguide_id, {}))
             self.states[member.bioguide_id] = state
             if member.press_url:
                 state.found_by = member.press_url_source
@@ -119,6 +134,29 @@ class PressSpider(scrapy.Spider):
             state.listing_url = url
         state.listing_pages.add(url)
         return self.request(state, url, self.parse_listing_page, kind="listing", page=page)
+
+    def release_request(
+        self, state: MemberState, url: str, entry: ListingEntry, known: dict[str, Any] | None
+    ) -> scrapy.Request:
+        request = self.request(state, url, self.parse_release, kind="release", entry=entry)
+        if known:  # a conditional re-check: a 304 costs the server and us almost nothing
+            if known.get("etag"):
+                request.headers["If-None-Match"] = known["etag"]
+            if known.get("last_modified"):
+                request.headers["If-Modified-Since"] = known["last_modified"]
+        return request
+
+    def rechecks(self, state: MemberState) -> Iterator[scrapy.Request]:
+        """Due re-checks of known releases the listing did not show (once per member)."""
+        if state.rechecks_sent:
+            return
+        state.rechecks_sent = True
+        for url, known in state.known.items():
+            if known["due"] and url not in state.seen:
+                state.seen.add(url)
+                # The stored date stands in for the listing's, which this page is not on.
+                entry = ListingEntry(url=url, published=known.get("published_hint"))
+                yield self.release_request(state, url, entry, known)
 
     def homepage_request(self, state: MemberState) -> scrapy.Request:
         state.discovery_tried = True
@@ -155,6 +193,7 @@ class PressSpider(scrapy.Spider):
             if page == 1:
                 state.fail("error", f"listing {response.url} answered {response.status}",
                            response.status)
+                yield from self.rechecks(state)
         else:
             try:
                 listing = self.parse_any_listing(response, state)
@@ -162,20 +201,28 @@ class PressSpider(scrapy.Spider):
                 state.fail("error", f"cannot parse listing {response.url}: {exc!r}")
             else:
                 yield from self.follow_listing(state, listing, response, page)
+            yield from self.rechecks(state)
         yield from self.one_done(state)
 
     def parse_release(self, response: Response) -> Iterator[Any]:
         state = self.state_of(response)
         state.pages_fetched += 1
         entry: ListingEntry = response.meta["entry"]
-        if response.status != 200:
+        known = state.known.get(canonical_url(response.request.url))
+        if known and (response.status in (404, 410) or redirected_away(response, state)):
+            yield ReleaseCheckItem(known["id"], known["url"], "gone", response.status)
+        elif known and response.status == 304:
+            yield ReleaseCheckItem(known["id"], known["url"], "not-modified", 304,
+                                   header(response.headers, b"ETag"),
+                                   header(response.headers, b"Last-Modified"))
+        elif response.status != 200 or redirected_away(response, state):
             state.articles_failed += 1
             if response.status == 403:
                 state.fail("blocked", f"release {response.url} answered 403", 403)
         else:
             item = self.release_item(state, response, entry)
-            if item is None:
-                state.articles_failed += 1
+            if item is None or degraded(item, known):
+                state.articles_failed += 1  # a block page or broken page: health, not an edit
             else:
                 state.releases_found += 1
                 yield item
@@ -225,17 +272,26 @@ class PressSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         state.family = state.family or listing.family
         home = urlsplit(state.member.homepage or response.url).hostname or ""
-        fresh = [e for e in listing.entries if canonical_url(e.url) not in state.seen]
-        if page > 1 and not fresh:
+        shown = [canonical_url(e.url) for e in listing.entries]
+        if page > 1 and not set(shown) - state.listed:
             return  # paged past the end: the site looped back to page 1 or repeated itself
+        state.listed.update(shown)
+        fresh = [e for e in listing.entries if canonical_url(e.url) not in state.seen]
+        seen_only = []
         for entry in fresh:
             url = canonical_url(entry.url)
             state.seen.add(url)
             if not same_host(url, home, response.url):
                 continue
+            known = state.known.get(url)
+            if known and not known["due"]:
+                seen_only.append(url)
+                continue
             if self.max_articles and len(state.seen) > self.max_articles:
                 break
-            yield self.request(state, entry.url, self.parse_release, kind="release", entry=entry)
+            yield self.release_request(state, entry.url, entry, known)
+        if seen_only:
+            yield ListingSeenItem(seen_only)
         next_url = listing.next_url
         if page < self.pages and next_url and next_url not in state.listing_pages:
             yield self.listing_request(state, next_url, page=page + 1)
@@ -265,6 +321,22 @@ class PressSpider(scrapy.Spider):
             etag=header(headers, b"ETag"),
             last_modified=header(headers, b"Last-Modified"),
         )
+
+
+def redirected_away(response: Response, state: MemberState) -> bool:
+    """A release URL that now redirects to the homepage or the listing is not an article."""
+    if not response.meta.get("redirect_urls"):
+        return False
+    landed = canonical_url(response.url)
+    path = urlsplit(landed).path
+    return path in ("", "/") or landed in {canonical_url(u) for u in state.listing_pages}
+
+
+def degraded(item: ReleaseItem, known: dict[str, Any] | None) -> bool:
+    """A near-empty body where a real one was before: a block or error page, not an edit."""
+    if not known or not known.get("word_count"):
+        return False
+    return item.article.word_count < min(25, known["word_count"] // 2)
 
 
 def is_feed(response: Response) -> bool:

@@ -73,6 +73,7 @@ class Site:
     robots_txt: str = "User-agent: *\nDisallow: /admin/\nDisallow: /search\n"
     noise: bool = False  # every render differs in ways that are never an edit
     delay: float = 0.0  # seconds to wait before answering each request
+    conditional: bool = True  # False: articles carry no ETag / Last-Modified and never answer 304
     past_end: str | None = None  # override the family's "loop" | "empty" | "404"
 
     @property

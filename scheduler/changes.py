@@ -1,0 +1,112 @@
+"""Change detection: after a crawl, decide which releases are new, edited, removed or restored.
+
+The crawler only records facts (a version, a 304, a 404); this module interprets them, once per
+run, so a crash between crawl and detection loses nothing: a run whose changes were not yet
+detected is picked up by the next cycle.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from crawler.article import parse_article
+from crawler.fingerprint import comparable_record, content_hash
+from crawler.items import Article, ListingEntry
+from crawler.recheck import parse_time
+from scheduler.diff import compare_records, render_html, render_text, render_unified
+from storage.changes import mark_run_detected, record_change, runs_pending_detection
+from storage.releases import (
+    get_raw_html,
+    list_versions,
+    mark_release_removed,
+    mark_release_restored,
+    new_releases_in_run,
+    releases_back_after_removal,
+    releases_gone_twice,
+    versions_added_in_run,
+)
+
+
+def detect_pending(db: Any, now: str, removal_confirm_hours: float) -> list[dict[str, Any]]:
+    """Detect changes for every finished run that has not been through detection yet."""
+    return [detect_run(db, run_id, now, removal_confirm_hours)
+            for run_id in runs_pending_detection(db)]
+
+
+def detect_run(db: Any, run_id: int, now: str, removal_confirm_hours: float) -> dict[str, Any]:
+    for release in new_releases_in_run(db, run_id):
+        record_change(db, release_id=release["id"], kind="new", detected_at=now, run_id=run_id,
+                      new_version_id=release["current_version_id"],
+                      summary=f"new release: {release['title']}")
+    for version in versions_added_in_run(db, run_id):
+        record_edit(db, version, run_id, now)
+    for release in releases_gone_twice(db):
+        first, last = parse_time(release["gone_since"]), parse_time(release["last_checked"])
+        if (last - first).total_seconds() >= removal_confirm_hours * 3600:
+            mark_release_removed(db, release["id"], now)
+            record_change(db, release_id=release["id"], kind="removed", detected_at=now,
+                          run_id=run_id, old_version_id=release["current_version_id"],
+                          summary=f"removed: {release['url']} is gone (confirmed twice)",
+                          severity="major")
+    for release in releases_back_after_removal(db):
+        record_change(db, release_id=release["id"], kind="restored", detected_at=now,
+                      run_id=run_id, new_version_id=release["current_version_id"],
+                      summary=f"restored: {release['url']} answers again", severity="major")
+        mark_release_restored(db, release["id"])
+    return mark_run_detected(db, run_id, now)
+
+
+def record_edit(db: Any, version: dict[str, Any], run_id: int, now: str) -> None:
+    versions = list_versions(db, version["release_id"])
+    earlier = [v for v in versions if v["version"] < version["version"]]
+    previous = earlier[-1]
+    if extractor_only(db, previous, version):
+        return  # our parser changed, the member's office did not
+    diff = compare_records(version_record(previous), version_record(version))
+    revert = next((v for v in earlier[:-1] if v["content_hash"] == version["content_hash"]), None)
+    summary = diff.summary if revert is None else (
+        f"reverted to version {revert['version']}: {diff.summary}")
+    record_change(
+        db, release_id=version["release_id"], kind="edited", detected_at=now, run_id=run_id,
+        old_version_id=previous["id"], new_version_id=version["id"],
+        fields_changed=diff.fields_changed, summary=summary, severity=diff.severity,
+        diff_text=render_text(diff), diff_html=render_html(diff),
+        diff_unified=render_unified(diff, f"version {previous['version']}",
+                                    f"version {version['version']}"),
+        alert=revert is None, revert_of_version_id=revert["id"] if revert else None,
+    )
+
+
+def version_record(version: dict[str, Any]) -> dict[str, Any]:
+    """The comparable record of a stored version."""
+    return comparable_record(version_article(version))
+
+
+def version_article(version: dict[str, Any]) -> Article:
+    def listish(value: Any) -> list[str]:
+        return json.loads(value) if isinstance(value, str) else list(value or [])
+
+    return Article(
+        url=version.get("fetched_url") or "",
+        title=version["title"] or "",
+        published=version["published"],
+        date_source=version.get("date_source"),
+        dateline=version["dateline"],
+        paragraphs=listish(version["paragraphs"]),
+        attachments=listish(version["attachments"]),
+    )
+
+
+def extractor_only(db: Any, previous: dict[str, Any], version: dict[str, Any]) -> bool:
+    """True when the previous page, read again by today's extractor, gives the new content:
+    the difference comes from a parser change, not from the site."""
+    if previous["extractor_version"] == version["extractor_version"] or not previous["raw_sha256"]:
+        return False
+    raw = get_raw_html(db, previous["raw_sha256"])
+    if raw is None:
+        return False
+    hint = previous["published"] if previous.get("date_source") in ("listing", "feed") else None
+    url = version.get("url") or previous.get("fetched_url") or ""
+    article = parse_article(raw, url, listing=ListingEntry(url=url, published=hint))
+    return content_hash(article) == version["content_hash"]
