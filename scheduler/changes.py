@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from crawler.article import parse_article
 from crawler.fingerprint import comparable_record, content_hash
-from crawler.items import Article, ListingEntry
+from crawler.items import Article
 from crawler.recheck import parse_time
 from scheduler.diff import compare_records, render_html, render_text, render_unified
+from scheduler.reprocess import extract
 from storage.changes import mark_run_detected, record_change, runs_pending_detection
 from storage.releases import (
     get_raw_html,
+    get_release,
     list_versions,
     mark_release_removed,
     mark_release_restored,
@@ -106,7 +107,6 @@ def extractor_only(db: Any, previous: dict[str, Any], version: dict[str, Any]) -
     raw = get_raw_html(db, previous["raw_sha256"])
     if raw is None:
         return False
-    hint = previous["published"] if previous.get("date_source") in ("listing", "feed") else None
-    url = version.get("url") or previous.get("fetched_url") or ""
-    article = parse_article(raw, url, listing=ListingEntry(url=url, published=hint))
-    return content_hash(article) == version["content_hash"]
+    release = get_release(db, version["release_id"])
+    context = {**previous, "url": release["url"], "family": release["family"]}
+    return content_hash(extract(raw, context)) == version["content_hash"]

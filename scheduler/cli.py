@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import click
+from sqlite_utils import Database
 from tabulate import tabulate
 
+from crawler import clock
 from crawler.config import ConfigError, load_config
+from crawler.fingerprint import comparable_record
+from crawler.items import Article
 from crawler.roster import RosterError, load_members
-from scheduler.jobs import CrawlRequest, run_crawl
-from storage.db import StorageError
+from crawler.urls import canonical_url
+from scheduler.diff import compare_records, render_html, render_text, render_unified
+from scheduler.jobs import CrawlRequest, database_path, run_crawl
+from scheduler.reprocess import PROGRESS_EVERY
+from scheduler.reprocess import reprocess as run_reprocess
+from storage.changes import CHANGE_KINDS, list_changes, to_timestamp
+from storage.db import StorageError, open_db
+from storage.members import get_member
+from storage.releases import get_release, list_versions
 
 USER_ERRORS = (ConfigError, RosterError, StorageError)
 
@@ -53,7 +68,8 @@ def main() -> None:
               help="listing pages per member [default: config crawl.pages, 1]")
 @click.option("--progress/--no-progress", default=None,
               help="a line per member as it finishes [default: on when stderr is a terminal]")
-@click.option("-v", "--verbose", count=True, help="Scrapy log output (-v info, -vv debug)")
+@click.option("-v", "--verbose", count=True,
+              help="Scrapy log output (-v info, -vv debug; default errors only)")
 def crawl(config_path: str | None, db_path: str | None, members: tuple[str, ...],
           pages: int | None, progress: bool | None, verbose: int) -> None:
     """Fetch press releases into the database and print a summary.
@@ -68,7 +84,7 @@ def crawl(config_path: str | None, db_path: str | None, members: tuple[str, ...]
         members=list(members),
         pages=pages,
         progress=sys.stderr.isatty() if progress is None else progress,
-        log_level=["WARNING", "INFO", "DEBUG"][min(verbose, 2)],
+        log_level=["ERROR", "INFO", "DEBUG"][min(verbose, 2)],
     )
     try:
         summary = run_crawl(request)
@@ -110,3 +126,318 @@ def members(config_path: str | None, fmt: str) -> None:
         click.echo(json.dumps(rows, indent=2))
     else:
         click.echo(tabulate(rows, headers="keys"))
+
+
+# --- reading the change history ----------------------------------------------------------------
+
+
+def open_database(config_path: str | None, db_path: str | None) -> Database:
+    """The configured database, which must exist already (reading never creates one)."""
+    return open_db(database_path(load_config(config_path), db_path), create=False)
+
+
+def parse_since(value: str, now: datetime) -> str:
+    """``24h`` / ``7d`` / ``2w`` before ``now``, or an ISO date / timestamp, as stored (UTC)."""
+    text = value.strip()
+    relative = re.fullmatch(r"(\d+)\s*([hdw])", text, re.IGNORECASE)
+    try:
+        if relative:
+            unit = {"h": "hours", "d": "days", "w": "weeks"}[relative.group(2).lower()]
+            return to_timestamp(now - timedelta(**{unit: int(relative.group(1))}))
+        return to_timestamp(text)
+    except (ValueError, OverflowError):  # OverflowError: 99999999d reaches before year 1
+        raise click.BadParameter(
+            f"cannot read --since {value!r}: use e.g. 24h, 7d, 2w, a date (2025-03-01) "
+            "or a UTC timestamp (2025-03-01T12:00:00Z)"
+        ) from None
+
+
+def clip(text: str | None, width: int) -> str:
+    text = text or ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+CHANGE_COLUMNS = ["id", "detected_at", "kind", "severity", "bioguide_id", "release_id", "title",
+                  "summary", "url"]
+CHANGE_JSON_COLUMNS = [*CHANGE_COLUMNS, "member_name", "published", "fields_changed", "run_id",
+                       "old_version_id", "new_version_id", "alert", "revert_of_version_id"]
+
+
+@main.command()
+@config_option
+@db_option
+@click.option("--since", metavar="WHEN",
+              help="only changes detected at or after WHEN: 24h, 7d, 2w (before now), "
+                   "a date YYYY-MM-DD or a timestamp, in UTC [default: all]")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(CHANGE_KINDS),
+              help="only changes of this kind (repeatable) [default: all kinds]")
+@click.option("--member", metavar="BIOGUIDE", help="only this member's changes")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="output format (json has more fields: fields_changed, "
+                                      "versions, run, alert)")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help="at most N changes, newest first [default: no limit]")
+def changes(config_path: str | None, db_path: str | None, since: str | None,
+            kinds: tuple[str, ...], member: str | None, fmt: str, limit: int | None) -> None:
+    """List detected changes (new, edited, removed, restored releases), newest first.
+
+    Examples: `presswatch changes --since 7d --kind edited --kind removed`,
+    `presswatch changes --member S000148 --format csv > changes.csv`.
+    """
+    try:
+        cutoff = parse_since(since, clock.now()) if since else None
+        db = open_database(config_path, db_path)
+        if member and get_member(db, member) is None:
+            raise StorageError(f"no member {member!r} in the database")
+        rows = list_changes(db, since=cutoff, kinds=list(kinds) or None, member=member,
+                            limit=limit)
+    except (*USER_ERRORS, click.BadParameter) as exc:
+        fail(exc)
+    click.echo(format_changes(rows, fmt), nl=False)
+
+
+def format_changes(rows: list[dict[str, Any]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([{c: r[c] for c in CHANGE_JSON_COLUMNS} for r in rows], indent=2,
+                          ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, CHANGE_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+    if not rows:
+        return "no changes\n"
+    # Titles and summaries are clipped so a row fits a wide terminal; json / csv keep them whole.
+    table = [{**{c: r[c] for c in CHANGE_COLUMNS}, "title": clip(r["title"], 50),
+              "summary": clip(r["summary"], 50)} for r in rows]
+    return tabulate(table, headers="keys") + "\n"
+
+
+def find_release(db: Database, release: str) -> dict[str, Any]:
+    """A release by id, or by URL in any form that canonicalizes to the stored one."""
+    text = release.strip()
+    key: int | str = int(text) if text.isdigit() else canonical_url(text)
+    row = get_release(db, key)
+    if row is None:
+        raise StorageError(f"no release {release!r} in the database")
+    return row
+
+
+release_argument = click.argument("release", metavar="RELEASE_ID")
+
+HISTORY_COLUMNS = ["version", "fetched_at", "content_hash", "extractor_version", "source",
+                   "word_count", "title", "change"]
+
+
+@main.command()
+@config_option
+@db_option
+@release_argument
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="output format")
+def history(config_path: str | None, db_path: str | None, release: str, fmt: str) -> None:
+    """Show a release and every version it has had, with the change that introduced each.
+
+    RELEASE_ID is the release's id or its URL (tracking parameters and #fragments are ignored).
+    """
+    try:
+        db = open_database(config_path, db_path)
+        row = find_release(db, release)
+        versions = list_versions(db, row["id"])
+        events = list(reversed(list_changes(db, release_id=row["id"])))  # oldest first
+        name = (get_member(db, row["bioguide_id"]) or {}).get("name")
+    except USER_ERRORS as exc:
+        fail(exc)
+    if fmt == "json":
+        click.echo(json.dumps(history_json(row, name, versions, events), indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(history_table(row, name, versions, events))
+
+
+def introduced_by(events: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """version id → the change (new / edited / restored) that made it current."""
+    return {e["new_version_id"]: e for e in events if e["new_version_id"] is not None}
+
+
+def history_json(release: dict[str, Any], name: str | None, versions: list[dict[str, Any]],
+                 events: list[dict[str, Any]]) -> dict[str, Any]:
+    by_version = introduced_by(events)
+    keys = ("id", "version", "fetched_at", "content_hash", "extractor_version", "source",
+            "word_count", "title", "published", "dateline", "attachments", "run_id",
+            "raw_sha256")
+    change_keys = ("id", "kind", "detected_at", "severity", "summary", "alert")
+    return {
+        "release": {**{k: release[k] for k in ("id", "url", "title", "bioguide_id", "status",
+                                                "published", "first_seen", "removed_at",
+                                                "duplicate_of", "current_version_id")},
+                    "member_name": name},
+        "versions": [
+            {**{k: v[k] for k in keys},
+             "change": {k: by_version[v["id"]][k] for k in change_keys}
+             if v["id"] in by_version else None}
+            for v in versions
+        ],
+        "changes": [{k: e[k] for k in (*change_keys, "old_version_id", "new_version_id",
+                                       "fields_changed")} for e in events],
+    }
+
+
+def history_table(release: dict[str, Any], name: str | None, versions: list[dict[str, Any]],
+                  events: list[dict[str, Any]]) -> str:
+    by_version = introduced_by(events)
+    status = release["status"]
+    if release["removed_at"] and status == "removed":
+        status += f" (since {release['removed_at']})"
+    lines = [
+        f"Release {release['id']}: {release['title']}",
+        f"URL:       {release['url']}",
+        f"Member:    {release['bioguide_id']}" + (f" ({name})" if name else ""),
+        f"Published: {release['published'] or '(unknown)'}",
+        f"Status:    {status}",
+    ]
+    if release["duplicate_of"]:
+        lines.append(f"Duplicate of release {release['duplicate_of']}")
+    rows = []
+    for v in versions:
+        event = by_version.get(v["id"])
+        change = f"{event['kind']}: {event['summary']}".rstrip(": ") if event else ""
+        rows.append([v["version"], v["fetched_at"], (v["content_hash"] or "")[:12],
+                     v["extractor_version"], v["source"], v["word_count"], clip(v["title"], 50),
+                     clip(change, 60)])
+    lines += ["", tabulate(rows, headers=HISTORY_COLUMNS)]
+    others = [e for e in events if e["new_version_id"] is None]  # removals, plain restores
+    if others:
+        lines += ["", "Other changes:"]
+        lines += [f"  {e['detected_at']}  {e['kind']}  {e['summary']}".rstrip() for e in others]
+    return "\n".join(lines)
+
+
+@main.command()
+@config_option
+@db_option
+@release_argument
+@click.option("--from", "from_version", type=click.IntRange(min=1), metavar="V",
+              help="the older version number [default: the one before --to]")
+@click.option("--to", "to_version", type=click.IntRange(min=1), metavar="V",
+              help="the newer version number [default: the current version]")
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "unified"]), default="text",
+              show_default=True,
+              help="text: [-removed-]{+added+} marks; html: a fragment with inline styles "
+                   "(as in alert emails); unified: like diff -u, one paragraph per line")
+def diff(config_path: str | None, db_path: str | None, release: str, from_version: int | None,
+         to_version: int | None, fmt: str) -> None:
+    """Show what changed between two versions of a release (default: the previous version vs
+    the current one).
+
+    RELEASE_ID is the release's id or its URL. Versions are numbered 1, 2, … (see
+    `presswatch history RELEASE_ID`).
+    """
+    try:
+        db = open_database(config_path, db_path)
+        row = find_release(db, release)
+        versions = {v["version"]: v for v in list_versions(db, row["id"])}
+        pair = pick_versions(row, versions, from_version, to_version)
+    except (*USER_ERRORS, LookupError) as exc:
+        fail(exc)
+    if pair is None:
+        click.echo(f"release {row['id']} has only one version: nothing to compare")
+        return
+    click.echo(render_version_diff(row, versions[pair[0]], versions[pair[1]], fmt), nl=False)
+
+
+def pick_versions(release: dict[str, Any], versions: dict[int, dict[str, Any]],
+                  old: int | None, new: int | None) -> tuple[int, int] | None:
+    """The (old, new) version numbers to compare; None when there is only one version."""
+    if new is None:
+        current = [n for n, v in versions.items() if v["id"] == release["current_version_id"]]
+        new = current[0] if current else max(versions)
+    if old is None:
+        if len(versions) < 2:
+            return None
+        old = new - 1 if new > 1 else None
+        if old is None:
+            raise LookupError(f"version 1 is the first version of release {release['id']}: "
+                              "give --from and --to to compare it with a later one")
+    for number in (old, new):
+        if number not in versions:
+            raise LookupError(f"release {release['id']} has no version {number} "
+                              f"(it has {', '.join(map(str, sorted(versions)))})")
+    return old, new
+
+
+def version_record(release: dict[str, Any], version: dict[str, Any]) -> dict[str, Any]:
+    """The comparable record of a stored version, as change detection builds it."""
+    article = Article(
+        url=release["url"], title=version["title"] or "", published=version["published"],
+        date_source=version["date_source"], dateline=version["dateline"],
+        paragraphs=list(version["paragraphs"] or []),
+        attachments=list(version["attachments"] or []),
+    )
+    return comparable_record(article)
+
+
+def render_version_diff(release: dict[str, Any], old: dict[str, Any], new: dict[str, Any],
+                        fmt: str) -> str:
+    result = compare_records(version_record(release, old), version_record(release, new))
+    if not result.changed:
+        return (f"versions {old['version']} and {new['version']} of release {release['id']} "
+                "have the same content\n")
+    if fmt == "html":
+        return render_html(result)
+    if fmt == "unified":
+        return render_unified(result, f"v{old['version']} {old['fetched_at']}",
+                              f"v{new['version']} {new['fetched_at']}")
+    header = [f"Release {release['id']}: {release['title']}",
+              f"v{old['version']} ({old['fetched_at']}) → v{new['version']} "
+              f"({new['fetched_at']}): {result.summary}"]
+    if old["extractor_version"] != new["extractor_version"] or new["source"] == "reprocess":
+        # Tell the reader when the difference may be ours (a parser change), not the office's.
+        header.append(f"note: extracted by different presswatch versions "
+                      f"({old['extractor_version']} → {new['extractor_version']}, "
+                      f"{new['source']}): not necessarily an edit by the office")
+    return "\n".join(header) + "\n\n" + render_text(result)
+
+
+# --- re-extraction -----------------------------------------------------------------------------
+
+
+@main.command()
+@config_option
+@db_option
+@click.option("--member", "members", multiple=True, metavar="BIOGUIDE",
+              help="only this member's releases (repeatable) [default: all]")
+@click.option("--progress/--no-progress", default=None,
+              help=f"a line every {PROGRESS_EVERY} releases "
+                   "[default: on when stderr is a terminal]")
+def reprocess(config_path: str | None, db_path: str | None, members: tuple[str, ...],
+              progress: bool | None) -> None:
+    """Re-extract the stored HTML of every release with the current extractor.
+
+    Where the result differs (or an older extractor made it), a new version is stored with
+    source 'reprocess'. It is never recorded as a change and never alerts: a parser
+    improvement is not an edit by the member's office. Nothing is fetched.
+    """
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        db = open_database(config_path, db_path)
+        unknown = [m for m in members if get_member(db, m) is None]
+        if unknown:
+            raise StorageError(f"no member {', '.join(unknown)} in the database")
+        summary = run_reprocess(db, list(members) or None,
+                                progress=report_progress if show else None)
+    except USER_ERRORS as exc:
+        fail(exc)
+    for release_id, why in summary.failed[:MAX_FAILURES_SHOWN]:
+        click.echo(f"release {release_id}: {why}", err=True)
+    if len(summary.failed) > MAX_FAILURES_SHOWN:
+        click.echo(f"… and {len(summary.failed) - MAX_FAILURES_SHOWN} more", err=True)
+    click.echo(summary.line())
+
+
+MAX_FAILURES_SHOWN = 20
+
+
+def report_progress(done: int, total: int) -> None:
+    click.echo(f"reprocess: {done}/{total} releases", err=True)

@@ -218,3 +218,60 @@ def indexes(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS member_runs_member ON member_runs (bioguide_id, run_id)
         """,
     )
+
+
+def _add_column(db: Database, table: str, column: str, declaration: str) -> None:
+    # ALTER TABLE ADD COLUMN has no IF NOT EXISTS: check first, so a step stays idempotent.
+    existing = {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
+    if column not in existing:
+        db.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+
+@MIGRATIONS(name="0008_changes")
+def changes(db: Database) -> None:
+    # One row per change event (new / edited / removed / restored). bioguide_id repeats the
+    # release's member so "this member's changes since X" needs no join.
+    _script(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS changes (
+            id INTEGER PRIMARY KEY,
+            release_id INTEGER NOT NULL REFERENCES releases (id),
+            bioguide_id TEXT NOT NULL REFERENCES members (bioguide_id),
+            kind TEXT NOT NULL,
+            detected_at TEXT NOT NULL,
+            run_id INTEGER REFERENCES crawl_runs (id),
+            old_version_id INTEGER REFERENCES release_versions (id),
+            new_version_id INTEGER REFERENCES release_versions (id),
+            fields_changed TEXT NOT NULL DEFAULT '[]',
+            summary TEXT NOT NULL DEFAULT '',
+            severity TEXT,
+            diff_text TEXT,
+            diff_html TEXT,
+            diff_unified TEXT,
+            alert INTEGER NOT NULL DEFAULT 1,
+            revert_of_version_id INTEGER REFERENCES release_versions (id),
+            alerted_at TEXT
+        );
+        CREATE INDEX IF NOT EXISTS changes_detected_at ON changes (detected_at);
+        CREATE INDEX IF NOT EXISTS changes_release ON changes (release_id);
+        CREATE INDEX IF NOT EXISTS changes_member_detected_at ON changes (bioguide_id, detected_at);
+        CREATE INDEX IF NOT EXISTS changes_kind ON changes (kind)
+        """,
+    )
+
+
+@MIGRATIONS(name="0009_version_source")
+def version_source(db: Database) -> None:
+    # 'reprocess' marks versions made by re-extracting stored HTML with a newer extractor:
+    # our parser changed, not the page, so they never count as edits.
+    _add_column(db, "release_versions", "source", "TEXT NOT NULL DEFAULT 'crawl'")
+
+
+@MIGRATIONS(name="0010_run_change_counts")
+def run_change_counts(db: Database) -> None:
+    # changes_detected_at stays NULL until change detection has run for the crawl, so a crash
+    # between crawl and detection leaves the run visibly pending.
+    _add_column(db, "crawl_runs", "changes_detected_at", "TEXT")
+    for kind in ("new", "edited", "removed", "restored"):
+        _add_column(db, "crawl_runs", f"changes_{kind}", "INTEGER NOT NULL DEFAULT 0")

@@ -363,7 +363,9 @@ def mark_release_restored(db: Database, release_id: int) -> None:
 _KNOWN = """
 SELECT id, bioguide_id, url, etag, last_modified, word_count, status, gone_since,
        last_checked, published, date_source,
-       coalesce(min(published, substr(first_seen, 1, 10)), first_seen) AS born
+       coalesce(min(published, substr(first_seen, 1, 10)), first_seen) AS born,
+       (SELECT json_group_array(DISTINCT fetched_url) FROM release_versions v
+        WHERE v.release_id = releases.id AND fetched_url IS NOT NULL) AS fetched_urls
 FROM releases
 WHERE bioguide_id IN (SELECT value FROM json_each(?))
 """
@@ -371,8 +373,11 @@ WHERE bioguide_id IN (SELECT value FROM json_each(?))
 
 def known_releases(db: Database, bioguide_ids: list[str]) -> list[dict[str, Any]]:
     """What the crawler needs to know of the releases it has seen: ids, validators for
-    conditional requests, and the dates that decide whether a re-check is due."""
-    return [dict(row) for row in db.query(_KNOWN, [to_json(bioguide_ids)])]
+    conditional requests, the dates that decide whether a re-check is due, and the URLs the
+    release was fetched from (a listing may link ``?ID=<GUID>`` to a page whose canonical URL
+    is another)."""
+    return [decode_json_columns(dict(row), ("fetched_urls",))
+            for row in db.query(_KNOWN, [to_json(bioguide_ids)])]
 
 
 def new_releases_in_run(db: Database, run_id: int) -> list[dict[str, Any]]:

@@ -97,7 +97,10 @@ class PressSpider(scrapy.Spider):
         self.members = members
         self.known: dict[str, dict[str, dict[str, Any]]] = {}
         for release in known or []:
-            self.known.setdefault(release["bioguide_id"], {})[release["url"]] = release
+            urls = self.known.setdefault(release["bioguide_id"], {})
+            for alias in release.get("fetched_urls") or []:
+                urls[canonical_url(alias)] = release
+            urls[release["url"]] = release
         self.pages = pages
         self.max_articles = max_articles
         self.today = today or date.today()
@@ -152,8 +155,11 @@ class PressSpider(scrapy.Spider):
             return
         state.rechecks_sent = True
         for url, known in state.known.items():
-            if known["due"] and url not in state.seen:
-                state.seen.add(url)
+            if url != known["url"]:
+                continue  # an alias: the release is listed under its canonical URL too
+            aliases = {url, *(canonical_url(u) for u in known.get("fetched_urls") or [])}
+            if known["due"] and not aliases & state.seen:
+                state.seen.update(aliases)
                 # The stored date stands in for the listing's, which this page is not on.
                 entry = ListingEntry(url=url, published=known.get("published_hint"))
                 yield self.release_request(state, url, entry, known)
@@ -284,9 +290,11 @@ class PressSpider(scrapy.Spider):
             if not same_host(url, home, response.url):
                 continue
             known = state.known.get(url)
-            if known and not known["due"]:
-                seen_only.append(url)
-                continue
+            if known:
+                state.seen.add(known["url"])
+                if not known["due"]:
+                    seen_only.append(known["url"])
+                    continue
             if self.max_articles and len(state.seen) > self.max_articles:
                 break
             yield self.release_request(state, entry.url, entry, known)

@@ -123,8 +123,9 @@ class Noise:
     """What changes between renders of unchanged content, driven by one seed.
 
     Share and comment counts, a footer timestamp, a CSRF token, the related-releases sidebar,
-    a cache-busting stylesheet URL, the HTML's indentation, and in body text ``&nbsp;`` for some
-    spaces and curly for straight quotes (or back). ``Noise(None)`` is no noise at all.
+    a cache-busting stylesheet URL, the HTML's indentation, and in body text and the article's
+    headline ``&nbsp;`` for some spaces and curly for straight quotes (or back). ``Noise(None)``
+    is no noise at all.
     """
 
     def __init__(self, seed: int | None) -> None:
@@ -380,8 +381,9 @@ def render_article(site: Site, release: SimRelease, base_url: str, noise: int | 
     related = "".join(
         RELATED_ITEM.format(link=esc(r.href), title=esc(r.title)) for r in nz.related(others)
     )
+    shown_title = nz.text(release.title)  # the page's own headline: quote / &nbsp; noise too
     content = family.article.format(
-        title=esc(release.title),
+        title=shown_title,
         date=dates,
         body=body_html(release, nz),
         share=SHARE.format(url=esc(url), title=esc(release.title), shares=nz.count()),
@@ -407,7 +409,7 @@ def render_article(site: Site, release: SimRelease, base_url: str, noise: int | 
             "content": content,
             "head": _head(f"{release.title} | {site.name}", nz, meta),
             "tail": _tail(nz),
-            "title": esc(release.title),
+            "title": shown_title,
         },
     )
     return nz.reindent(page)
