@@ -48,11 +48,18 @@ def comparable_record(article: Article) -> dict[str, Any]:
 
 def content_hash(article: Article) -> str:
     """SHA-256 of the comparable record, hex."""
-    data = json.dumps(comparable_record(article), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    return fingerprints(article)[0]
 
 
 def body_hash(article: Article) -> str:
     """SHA-256 of the normalized body alone: finds one release published under two URLs."""
-    body = "\n".join(comparable_record(article)["paragraphs"])
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return fingerprints(article)[1]
+
+
+def fingerprints(article: Article) -> tuple[str, str]:
+    """``(content_hash, body_hash)``, normalizing the record once for both."""
+    record = comparable_record(article)
+    data = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    body = "\n".join(record["paragraphs"])
+    return (hashlib.sha256(data.encode("utf-8")).hexdigest(),
+            hashlib.sha256(body.encode("utf-8")).hexdigest())

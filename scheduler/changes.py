@@ -16,6 +16,7 @@ from crawler.recheck import parse_time
 from scheduler.diff import compare_records, render_html, render_text, render_unified
 from scheduler.reprocess import extract
 from storage.changes import mark_run_detected, record_change, runs_pending_detection
+from storage.db import transaction
 from storage.releases import (
     get_raw_html,
     get_release,
@@ -36,6 +37,12 @@ def detect_pending(db: Any, now: str, removal_confirm_hours: float) -> list[dict
 
 
 def detect_run(db: Any, run_id: int, now: str, removal_confirm_hours: float) -> dict[str, Any]:
+    """All of one run's events in one transaction: after a crash, none or all are recorded."""
+    with transaction(db):
+        return _detect_run(db, run_id, now, removal_confirm_hours)
+
+
+def _detect_run(db: Any, run_id: int, now: str, removal_confirm_hours: float) -> dict[str, Any]:
     for release in new_releases_in_run(db, run_id):
         record_change(db, release_id=release["id"], kind="new", detected_at=now, run_id=run_id,
                       new_version_id=release["current_version_id"],

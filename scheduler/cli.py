@@ -103,8 +103,16 @@ def format_summary(run: dict[str, Any]) -> str:
         f"{run['members_skipped']} skipped; "
         f"releases {run['releases_found']} found, {run['releases_new']} new; "
         f"pages fetched {run['pages_fetched']}"
+        + format_change_counts(run.get("changes") or {})
         + (f"\n{run['error']}" if run.get("error") else "")
     )
+
+
+def format_change_counts(detected: dict[str, Any]) -> str:
+    if not detected:
+        return ""
+    kinds = ("new", "edited", "removed", "restored")
+    return "; changes " + ", ".join(f"{detected.get(f'changes_{k}', 0)} {k}" for k in kinds)
 
 
 MEMBER_COLUMNS = ["bioguide_id", "name", "chamber", "state", "district", "party", "homepage",

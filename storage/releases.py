@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from crawler.fingerprint import body_hash, content_hash
+from crawler.fingerprint import fingerprints
 from crawler.items import ReleaseItem
 from storage.db import decode_json_columns, fetch_one, to_json, transaction
 
@@ -52,10 +52,10 @@ class _Record:
     @classmethod
     def of(cls, item: ReleaseItem) -> _Record:
         article = item.article
-        body = body_hash(article)
+        content, body = fingerprints(article)
         return cls(
             item=item,
-            content_hash=content_hash(article),
+            content_hash=content,
             body_hash=None if body == _EMPTY_BODY_HASH else body,
             body_text=article.body_text,
             word_count=article.word_count,

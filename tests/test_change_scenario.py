@@ -552,7 +552,7 @@ def test_rechecks_are_conditional_where_the_server_allows(scenario):
     for name in ("day1+7h", "day2"):
         for req in scenario["snaps"][name].requests:
             site = scenario["congress"].site(req.site)
-            release = next((r for r in site.releases if req.path == r.path), None)
+            release = next((r for r in site.releases if req.path in r.all_paths), None)
             if release is None or not site.conditional or release.status != 200:
                 continue
             rechecks += 1

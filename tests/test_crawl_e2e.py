@@ -73,6 +73,7 @@ def test_crawl_exits_zero_with_summary_and_progress(crawled):
     result = crawled["result"]
     assert result.returncode == 0, result.stderr[-3000:]
     assert f"members {SITES} ok, 0 empty, 0 blocked, 0 error, 0 skipped" in result.stdout
+    assert f"changes {SITES * 10} new, 0 edited, 0 removed, 0 restored" in result.stdout
     assert result.stderr.count(f"/{SITES}] ") == SITES  # one progress line per member
 
 
