@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from crawler.article import EXTRACTOR_VERSION, extract_dateline, is_chrome_text, parse_article
 from crawler.items import ListingEntry
+from tests.helpers import PAGES
 
-PAGES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "pages"
-if not PAGES.is_dir():
-    PAGES = Path("/work/shared/fixtures/pages")
 TODAY = date(2026, 6, 20)
 
 MOORE_URL = (

@@ -11,7 +11,6 @@ import storage
 from crawler.article import EXTRACTOR_VERSION, parse_article
 from crawler.fingerprint import content_hash
 from crawler.items import Article, ReleaseItem
-from crawler.roster import Member
 from scheduler.reprocess import reprocess
 from storage import StorageError, open_db
 from storage.changes import (
@@ -23,8 +22,8 @@ from storage.changes import (
 )
 from storage.migrations import MIGRATIONS
 from storage.reprocess import add_reprocessed_version, iter_current_versions
+from tests.helpers import PAGES, member
 
-PAGES = Path("/work/shared/fixtures/pages")
 MOORE_URL = (
     "https://barrymoore.house.gov/media/press-releases/"
     "rep-barry-moore-introduces-legislation-relocate-federal-facilities-sanctuary"
@@ -39,14 +38,6 @@ UNDATED_PAGE = (
     b"rural communities across the state.</p><p>It matters a lot to everyone who lives there."
     b"</p></article></main></body></html>"
 )
-
-
-def member(bioguide_id: str) -> Member:
-    return Member(
-        bioguide_id=bioguide_id, name=f"Member {bioguide_id}", chamber="house", state="CA",
-        district=1, party="Democrat", homepage=f"https://{bioguide_id.lower()}.house.gov",
-        press_url=None, press_url_source="none", template=None,
-    )
 
 
 def item(url: str, paragraphs: list[str], *, bioguide_id: str = "A000001",

@@ -13,26 +13,17 @@ from click.testing import CliRunner, Result
 import storage
 from crawler.article import EXTRACTOR_VERSION
 from crawler.items import Article, ReleaseItem
-from crawler.roster import Member
 from scheduler.cli import main
 from scheduler.diff import compare_records, render_text
 from storage.changes import record_change
+from tests.helpers import PAGES, member
 
-PAGES = Path("/work/shared/fixtures/pages")
 EMPTY_PAGE = b"<html><body></body></html>"  # stored pages no extractor finds a release in
 NOW = "2026-06-30T12:00:00Z"  # PRESSWATCH_NOW in every test
 URL = "https://a.house.gov/news/water"
 P1 = "WASHINGTON – Today Smith introduced the Clean Water Act of 2026."
 P2 = "The bill would provide $1,000,000 to rural communities for new water pipes."
 P3 = "Smith said the funding is long overdue."
-
-
-def member(bioguide_id: str) -> Member:
-    return Member(
-        bioguide_id=bioguide_id, name=f"Member {bioguide_id}", chamber="house", state="CA",
-        district=1, party="Democrat", homepage=f"https://{bioguide_id.lower()}.house.gov",
-        press_url=None, press_url_source="none", template=None,
-    )
 
 
 def item(url: str, paragraphs: list[str], *, title: str = "Smith introduces Clean Water Act",

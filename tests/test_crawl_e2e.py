@@ -7,15 +7,13 @@ what the server published, row by row.
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from crawler.fingerprint import normalize_text
+from tests.helpers import PRESSWATCH, rows
 from tests.simcongress import (
     FAMILY_NAMES,
     build_congress,
@@ -29,7 +27,7 @@ SITES = 60
 
 
 def presswatch(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [str(Path(sys.executable).parent / "presswatch"), *args]
+    command = [PRESSWATCH, *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=600)
 
 
@@ -52,15 +50,6 @@ def crawled(tmp_path_factory: pytest.TempPathFactory):
             "db": tmp / "pw.db",
             "expected": expected_releases(congress, server),
         }
-
-
-def rows(db: Path, sql: str) -> list[dict]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql)]
-    finally:
-        conn.close()
 
 
 def test_covers_every_family(crawled):

@@ -3,26 +3,13 @@ site, a configured press URL that is gone, a site with no press page at all."""
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.helpers import PRESSWATCH, rows
 from tests.simcongress import build_congress, expected_releases, serve, write_config, write_roster
-
-PRESSWATCH = str(Path(sys.executable).parent / "presswatch")
-
-
-def rows(db: Path, sql: str) -> list[dict]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql)]
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")

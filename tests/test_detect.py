@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from crawler.detect import decode_html, detect_family
 from crawler.templates import all_families, get_family
-
-PAGES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "pages"
-if not PAGES.is_dir():
-    PAGES = Path("/work/shared/fixtures/pages")
+from tests.helpers import PAGES
 
 FAMILIES = {
     "list_drupal_evo.html": "house-evo",

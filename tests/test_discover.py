@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from crawler.discover import find_press_link
-
-PAGES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "pages"
-if not PAGES.is_dir():
-    PAGES = Path("/work/shared/fixtures/pages")
+from tests.helpers import PAGES
 
 HOME = """<html><body>
 <nav><ul>

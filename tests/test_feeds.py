@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from crawler.feeds import parse_feed
 from crawler.listing import parse_listing
+from tests.helpers import PAGES
 
-PAGES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "pages"
-if not PAGES.is_dir():
-    PAGES = Path("/work/shared/fixtures/pages")
 TODAY = date(2026, 8, 11)
 
 

@@ -7,15 +7,11 @@ title, date and link), not copied from parser output.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from crawler.listing import parse_listing
-
-PAGES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "pages"
-if not PAGES.is_dir():  # the repository checked out somewhere else
-    PAGES = Path("/work/shared/fixtures/pages")
+from tests.helpers import PAGES
 
 TODAY_2026_06 = date(2026, 6, 20)  # the 2026-06 captures show year-less dates
 TODAY = date(2026, 8, 11)
