@@ -5,9 +5,10 @@
 The server runs in its own process, so the figures are the crawler's alone: pages/s (wall),
 CPU seconds per page and peak RSS of the crawl processes (`presswatch crawl` and its Scrapy
 child). Delays are off; everything else is the default configuration. `--recrawl` crawls a
-second time, an hour later, with nothing changed, and reports its cost against the cold crawl
-and the growth of the database per release re-checked; `--recheck-all` makes that re-crawl
-re-check every known release (the worst case) instead of following the default schedule.
+second time, `--recrawl-after` hours later (default 1), with nothing changed, and reports its
+cost against the cold crawl and the growth of the database per release re-checked;
+`--recheck-all` makes that re-crawl re-check every known release (the worst case) instead of
+following the default schedule.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PRESSWATCH = Path(sys.executable).parent / "presswatch"
-COLD_AT, RECRAWL_AT = "2026-04-13T06:00:00Z", "2026-04-13T07:00:00Z"
+COLD_AT = datetime(2026, 4, 13, 6, tzinfo=UTC)  # the morning after the newest simulated release
 
 
 def start_server(sites: int, releases: int, workdir: Path) -> tuple[subprocess.Popen, dict]:
@@ -126,6 +128,8 @@ def main() -> int:
     parser.add_argument("--sites", type=int, default=537)
     parser.add_argument("--releases", type=int, default=10)
     parser.add_argument("--recrawl", action="store_true")
+    parser.add_argument("--recrawl-after", type=float, default=1.0, metavar="HOURS",
+                        help="the re-crawl's clock, hours after the cold crawl [default: 1]")
     parser.add_argument("--recheck-all", action="store_true",
                         help="re-check every known release on every run (worst case)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
@@ -137,11 +141,12 @@ def main() -> int:
             config = write_config(info, workdir, args.recheck_all)
             db = workdir / "bench.db"
             # The simulated releases are real ones of 2024-11 and 2026-04: crawl as of the
-            # morning after the newest, and re-crawl an hour later, as an hourly job would.
-            env = {**os.environ, "PRESSWATCH_NOW": COLD_AT}
+            # morning after the newest, and re-crawl --recrawl-after hours later.
+            env = {**os.environ, "PRESSWATCH_NOW": COLD_AT.isoformat()}
             results = {"cold": report("cold crawl", timed_crawl(config, env), run_stats(db))}
             if args.recrawl:
-                env["PRESSWATCH_NOW"] = RECRAWL_AT
+                later = COLD_AT + timedelta(hours=args.recrawl_after)
+                env["PRESSWATCH_NOW"] = later.isoformat()
                 size_before = db_bytes(db)
                 recrawl = report("re-crawl", timed_crawl(config, env), run_stats(db))
                 growth = db_bytes(db) - size_before
