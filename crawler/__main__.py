@@ -17,10 +17,11 @@ from scrapy.crawler import CrawlerProcess
 from crawler.clock import now, today
 from crawler.config import ConfigError, load_config
 from crawler.recheck import is_due
-from crawler.roster import Member, RosterError, load_members, select_members
+from crawler.roster import Member, RosterError, load_members, same_site, select_members
 from crawler.settings import scrapy_settings
 from crawler.spiders.press import PressSpider
 from storage.db import open_db
+from storage.members import discovered_listings
 from storage.releases import known_releases
 
 
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         PRESSWATCH_MEMBER_COUNT=len(members),
         PRESSWATCH_PROGRESS=args.progress,
     )
+    known = recheck_plan(args.db, members, crawl["recheck"])
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)
     quiet_robots_errors(args.log_level)
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         pages=args.pages or crawl["pages"],
         max_articles=crawl["max_articles_per_member"],
         today=today(),
-        known=recheck_plan(args.db, members, crawl["recheck"]),
+        known=known,
     )
     process.start()
     return 0
@@ -66,12 +68,21 @@ def main(argv: list[str] | None = None) -> int:
 def recheck_plan(
     db_path: str, members: list[Member], schedule: dict[str, int]
 ) -> list[dict[str, Any]]:
-    """The known releases of these members, each marked ``due`` for a re-check or not."""
+    """The known releases of these members, each marked ``due`` for a re-check or not.
+
+    Also points members without a known press page at the one discovered on an earlier run,
+    which saves a homepage fetch per run (a stale one is re-discovered when it fails).
+    """
     db = open_db(db_path)
     try:
         known = known_releases(db, [m.bioguide_id for m in members])
+        discovered = discovered_listings(db)
     finally:
         db.close()
+    for member in members:
+        listing = discovered.get(member.bioguide_id)
+        if not member.press_url and listing and same_site(listing, member.homepage):
+            member.press_url, member.press_url_source = listing, "discovered"
     moment = now()
     for release in known:
         release["due"] = is_due(release, moment, schedule)

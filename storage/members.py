@@ -99,3 +99,10 @@ def get_member(db: Database, bioguide_id: str) -> dict | None:
 def _require_member(rowcount: int, bioguide_id: str) -> None:
     if rowcount == 0:
         raise StorageError(f"no member {bioguide_id!r} in the database (call upsert_members first)")
+
+
+def discovered_listings(db: Database) -> dict[str, str]:
+    """Press pages found earlier from members' homepages, so later runs can go straight there."""
+    sql = ("SELECT bioguide_id, listing_url FROM members"
+           " WHERE listing_found_by = 'discovered' AND listing_url IS NOT NULL")
+    return {row["bioguide_id"]: row["listing_url"] for row in db.query(sql)}

@@ -80,3 +80,31 @@ def test_site_without_press_page_is_an_error_not_silence(faulty):
     # Its homepage has no "Press Releases" link; the best candidate ("News") is a dead end.
     assert run["error"].startswith("listing " + faulty["server"].base_url(faulty["lost"]))
     assert run["error"].endswith("answered 404")
+
+
+def test_discovered_press_page_is_remembered_and_rediscovered_when_it_moves(tmp_path):
+    congress = build_congress(2, releases_per_site=3, seed=4, families=["house-evo"])
+    site = congress.sites[0]
+    site.press_url_in_config = False
+    with serve(congress) as server:
+        roster = write_roster(congress, server, tmp_path / "roster.yaml")
+        config = write_config(congress, server, tmp_path / "config.yaml", roster.name,
+                              database="pw.db", crawl={"delay_seconds": 0, "retries": 0})
+
+        def crawl_and_requests() -> list[str]:
+            server.reset_log()
+            result = subprocess.run([PRESSWATCH, "crawl", "--config", str(config)],
+                                    capture_output=True, text=True, timeout=120)
+            assert result.returncode == 0, result.stderr[-2000:]
+            return [r.path for r in server.requests_for(site)]
+
+        assert "/" in crawl_and_requests()  # first run: found from the homepage
+        assert "/" not in crawl_and_requests()  # then the stored listing is used directly
+        old = site.listing_path
+        site.listing_path = "/newsroom/press-releases"  # a redesign moves the listing
+        paths = crawl_and_requests()
+        assert old in paths and "/" in paths and site.listing_path in paths
+    member = rows(tmp_path / "pw.db", "select * from members where bioguide_id = ?",
+                  (site.bioguide_id,))[0]
+    assert member["listing_url"] == server.url(site, site.listing_path)
+    assert member["listing_found_by"] == "discovered"
