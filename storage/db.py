@@ -12,11 +12,12 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+
+from crawler.clock import now_iso
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -157,8 +158,9 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 
 
 def utc_now() -> str:
-    """The current time as stored: ISO 8601, UTC, seconds."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """The current time as stored: ISO 8601, UTC, seconds, ``Z`` (one format, so timestamps
+    written by different modules compare as text)."""
+    return now_iso()
 
 
 def to_json(value: Any) -> str:

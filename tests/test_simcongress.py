@@ -14,38 +14,21 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-try:
-    from tests.simcongress import (
-        FAMILIES,
-        FAMILY_NAMES,
-        add_new_release,
-        build_congress,
-        config_overrides,
-        expected_releases,
-        guess_dateline,
-        render_article,
-        render_feed,
-        render_homepage,
-        render_listing,
-        serve,
-        write_roster,
-    )
-except ImportError:  # pytest's rootdir-less import: tests/ itself is on sys.path
-    from simcongress import (  # type: ignore[no-redef]
-        FAMILIES,
-        FAMILY_NAMES,
-        add_new_release,
-        build_congress,
-        config_overrides,
-        expected_releases,
-        guess_dateline,
-        render_article,
-        render_feed,
-        render_homepage,
-        render_listing,
-        serve,
-        write_roster,
-    )
+from tests.simcongress import (
+    FAMILIES,
+    FAMILY_NAMES,
+    add_new_release,
+    build_congress,
+    config_overrides,
+    expected_releases,
+    guess_dateline,
+    render_article,
+    render_feed,
+    render_homepage,
+    render_listing,
+    serve,
+    write_roster,
+)
 
 BASE = "http://127.0.0.1:8000"
 BODY_CONTAINERS = [
