@@ -12,10 +12,16 @@ from datetime import UTC, date, datetime
 
 def now() -> datetime:
     pinned = os.environ.get("PRESSWATCH_NOW")
-    if pinned:
-        moment = datetime.fromisoformat(pinned.replace("Z", "+00:00"))
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return datetime.now(UTC)
+    return parse_timestamp(pinned) if pinned else datetime.now(UTC)
+
+
+def parse_timestamp(value: str) -> datetime:
+    """An ISO 8601 date or timestamp (``Z``, an offset, or none = UTC) as an aware datetime."""
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 timestamp: {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def now_iso() -> str:

@@ -8,19 +8,14 @@ confirmed or it answers again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+from crawler.clock import parse_timestamp
 
 # A little slack, so a crawl that runs every 24 h does not miss "daily" by a few minutes.
 DAILY = timedelta(hours=20)
 WEEKLY = timedelta(days=6.5)
-
-
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def is_due(release: dict[str, Any], now: datetime, schedule: dict[str, int]) -> bool:
@@ -28,10 +23,10 @@ def is_due(release: dict[str, Any], now: datetime, schedule: dict[str, int]) -> 
     ``last_checked``, ``gone_since``."""
     if release.get("gone_since"):
         return True
-    born = parse_time(release.get("born"))
-    last = parse_time(release.get("last_checked"))
-    if born is None or last is None:
+    if not release.get("born") or not release.get("last_checked"):
         return True
+    born = parse_timestamp(release["born"])
+    last = parse_timestamp(release["last_checked"])
     age = now - born
     since = now - last
     if age <= timedelta(days=schedule["every_run_days"]):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from crawler.clock import parse_timestamp
 from crawler.fingerprint import comparable_record, content_hash
 from crawler.items import Article
-from crawler.recheck import parse_time
 from scheduler.diff import compare_records, render_html, render_text, render_unified
 from scheduler.reprocess import extract
 from storage.changes import mark_run_detected, record_change, runs_pending_detection
@@ -50,7 +50,8 @@ def _detect_run(db: Any, run_id: int, now: str, removal_confirm_hours: float) ->
     for version in versions_added_in_run(db, run_id):
         record_edit(db, version, run_id, now)
     for release in releases_gone_twice(db):
-        first, last = parse_time(release["gone_since"]), parse_time(release["last_checked"])
+        first = parse_timestamp(release["gone_since"])
+        last = parse_timestamp(release["last_checked"])
         if (last - first).total_seconds() >= removal_confirm_hours * 3600:
             mark_release_removed(db, release["id"], now)
             record_change(db, release_id=release["id"], kind="removed", detected_at=now,

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from crawler.clock import parse_timestamp
 from storage.db import StorageError, fetch_one, to_json, transaction
 from storage.runs import FINAL_RUN_STATUSES, get_run
 
@@ -59,17 +60,10 @@ SELECT kind, count(*) FROM changes WHERE run_id = ? GROUP BY kind
 
 def to_timestamp(value: str | datetime) -> str:
     """Any ISO 8601 timestamp (``Z``, an offset, or none = UTC) in the stored form."""
-    moment = value if isinstance(value, datetime) else _parse_iso(value)
+    moment = value if isinstance(value, datetime) else parse_timestamp(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
-
-
-def _parse_iso(value: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"not an ISO 8601 timestamp: {value!r}") from None
 
 
 def record_change(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from crawler.clock import parse_timestamp
 from storage.db import StorageError, decode_json_columns, fetch_one, to_json, transaction
 
 RUN_STATUSES = ("running", "completed", "failed", "interrupted")
@@ -158,12 +158,8 @@ def _process_alive(pid: int) -> bool:
 
 
 def _hours_between(start: str, end: str) -> float:
-    def parse(value: str) -> datetime:
-        stamp = datetime.fromisoformat(value)
-        return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-
     try:
-        return (parse(end) - parse(start)).total_seconds() / 3600
+        return (parse_timestamp(end) - parse_timestamp(start)).total_seconds() / 3600
     except ValueError:  # an unreadable timestamp can't prove the run is alive
         return float("inf")
 
