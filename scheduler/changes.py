@@ -46,7 +46,7 @@ def _detect_run(db: Any, run_id: int, now: str, removal_confirm_hours: float) ->
     for release in new_releases_in_run(db, run_id):
         record_change(db, release_id=release["id"], kind="new", detected_at=now, run_id=run_id,
                       new_version_id=release["current_version_id"],
-                      summary=f"new release: {release['title']}")
+                      summary=release["title"] or "")
     for version in versions_added_in_run(db, run_id):
         record_edit(db, version, run_id, now)
     for release in releases_gone_twice(db):
