@@ -51,8 +51,11 @@ def parse_listing(
     family: str | None = None,
     overrides: dict | None = None,
     today: date | None = None,
+    hint: str | None = None,
 ) -> Listing:
-    """The releases a listing page (or feed) shows; ``family`` None → detect it."""
+    """The releases a listing page (or feed) shows; ``family`` None → detect it from the
+    markup. ``hint`` (a member's configured or bundled family) breaks detection ties, and is
+    tried when the detected family's selectors find nothing, before the generic fallback."""
     raw = decode_html(html)
     feed = looks_like_feed(raw)
     if feed or family in ("rss", "atom"):
@@ -60,20 +63,28 @@ def parse_listing(
     today = today or clock.today()
     doc = parse_document(raw)
     tokens = Tokens(doc)
-    if family not in family_names():  # None, or a hint label no family answers to
+    known = family_names()
+    if family not in known:  # None, or a hint label no family answers to
         family = None
-    name = family or detect_in_document(doc, raw, url, tokens=tokens)
+    name = family or detect_in_document(doc, raw, url, hint=hint, tokens=tokens)
     fam = get_family(name).merged(overrides).restricted(tokens.may_match)
-    entries: list[ListingEntry] = []
-    if fam.name == "nextjs":
-        entries = _nextjs_entries(doc, url, today)
-    elif fam.rows:
-        entries = _family_entries(doc, url, fam, today)
+    entries = _entries(doc, url, fam, today)
+    if not entries and hint in known and hint != name and get_family(hint).kind == "html":
+        hinted = get_family(hint).merged(overrides).restricted(tokens.may_match)
+        entries = _entries(doc, url, hinted, today)
+        if entries:
+            name, fam = hint, hinted
     if not entries:
         entries = _generic_entries(doc, url, today)
         if entries:
             name = "generic"
     return Listing(family=name, entries=entries, next_url=next_page_url(doc, url, fam, tokens))
+
+
+def _entries(doc: etree._Element, url: str, fam: Family, today: date) -> list[ListingEntry]:
+    if fam.name == "nextjs":
+        return _nextjs_entries(doc, url, today)
+    return _family_entries(doc, url, fam, today) if fam.rows else []
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -217,3 +217,31 @@ def test_generic_keeps_an_undated_row_of_a_dated_list_and_ignores_teaser_dates()
         ("Release 2", "2026-08-01"),
         ("Release 3", "2026-07-28"),
     ]
+
+
+def test_the_hint_breaks_ties_between_families_that_share_markers():
+    url = "https://sewell.house.gov/press-releases"
+    assert parse_listing(RECORDLIST, url, today=TODAY).family == "recordlist"
+    assert parse_listing(RECORDLIST, url, today=TODAY, hint="coldfusion").family == "coldfusion"
+
+
+MISLEADING = """<html><body>
+<div class="sidebar"><span class="element-datetime">Events</span>
+<span class="element-date">This week</span></div>
+<table class="recordList">
+<tr><td>8/5/26</td><td><a href="/press-releases?ID=1">Lee backs the farm bill</a></td></tr>
+<tr><td>8/4/26</td><td><a href="/press-releases?ID=2">Lee visits the port</a></td></tr>
+<tr><td>8/3/26</td><td><a href="/press-releases?ID=3">Lee on the budget</a></td></tr>
+</table></body></html>"""
+
+
+def test_the_hint_is_tried_when_the_detected_family_finds_no_rows():
+    # Stray "element" classes outscore the bare recordList table, whose rows only the
+    # member's hinted family can read.
+    url = "https://lee.house.gov/press-releases"
+    listing = parse_listing(MISLEADING, url, today=TODAY, hint="recordlist")
+    assert listing.family == "recordlist"
+    assert [e.title for e in listing.entries] == [
+        "Lee backs the farm bill", "Lee visits the port", "Lee on the budget"]
+    assert [e.published for e in listing.entries] == ["2026-08-05", "2026-08-04", "2026-08-03"]
+    assert parse_listing(MISLEADING, url, today=TODAY).family != "recordlist"

@@ -18,9 +18,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.article import parse_article
-from crawler.detect import detect_family
 from crawler.discover import find_press_link
-from crawler.feeds import parse_feed
 from crawler.items import (
     Listing,
     ListingEntry,
@@ -264,14 +262,10 @@ class PressSpider(scrapy.Spider):
         return redirected and urlsplit(response.url).path in ("", "/")
 
     def parse_any_listing(self, response: Response, state: MemberState) -> Listing:
-        if is_feed(response):
-            return parse_feed(response.body, response.url)
-        hint = state.member.family_hint()
-        family = detect_family(response.text, response.url, hint=hint)
-        listing = parse_listing(response.text, response.url, family=family, today=self.today)
-        if not listing.entries and hint and hint != family:
-            listing = parse_listing(response.text, response.url, family=hint, today=self.today)
-        return listing
+        """A listing page or feed: the family comes from the markup, the member's template
+        is only a hint (so a redesigned site keeps working)."""
+        return parse_listing(response.text, response.url, today=self.today,
+                             hint=state.member.family_hint())
 
     def follow_listing(
         self, state: MemberState, listing: Listing, response: Response, page: int
@@ -345,14 +339,6 @@ def degraded(item: ReleaseItem, known: dict[str, Any] | None) -> bool:
     if not known or not known.get("word_count"):
         return False
     return item.article.word_count < min(25, known["word_count"] // 2)
-
-
-def is_feed(response: Response) -> bool:
-    ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-    if "xml" in ctype and "html" not in ctype:
-        return True
-    head = response.body[:300].lstrip().lower()
-    return head.startswith((b"<?xml", b"<rss", b"<feed")) and b"<html" not in head
 
 
 def same_host(url: str, *hosts_or_urls: str) -> bool:
