@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlite_utils import Database
 
 from crawler.fingerprint import fingerprints
-from crawler.items import ReleaseItem
+from crawler.items import Article, ReleaseItem
 from storage.db import decode_json_columns, fetch_one, to_json, transaction
 
 RELEASE_STATUSES = ("active", "removed")
@@ -79,8 +79,8 @@ _INSERT_VERSION = """
 INSERT INTO release_versions (
     release_id, version, content_hash, title, published, date_source, dateline, body_text,
     paragraphs, attachments, word_count, extractor_version, raw_sha256, fetched_at, run_id,
-    fetched_url
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    fetched_url, source
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _SET_CONTENT = """
 UPDATE releases SET current_version_id = ?, content_hash = ?, body_hash = ?, title = ?,
@@ -205,20 +205,22 @@ def _insert_version(
     release_id: int,
     version: int,
     record: _Record,
-    run_id: int,
-    now: str,
+    run_id: int | None,
+    fetched_at: str,
     extractor_version: str,
+    source: str = "crawl",
 ) -> int:
     """Add a version and make it the release's current content."""
     item, article = record.item, record.item.article
-    _store_raw(db, item.raw_html, record.raw_sha256, now)
+    if item.raw_html:
+        _store_raw(db, item.raw_html, record.raw_sha256, fetched_at)
     cursor = db.conn.execute(
         _INSERT_VERSION,
         (
             release_id, version, record.content_hash, article.title, article.published,
             article.date_source, article.dateline, record.body_text, record.paragraphs_json,
             record.attachments_json, record.word_count, extractor_version, record.raw_sha256,
-            now, run_id, item.fetched_url,
+            fetched_at, run_id, item.fetched_url, source,
         ),
     )
     version_id = int(cursor.lastrowid)
@@ -231,6 +233,34 @@ def _insert_version(
         ),
     )
     return version_id
+
+
+def add_reprocessed_version(
+    db: Database, current: dict[str, Any], article: Article, extractor_version: str
+) -> int | None:
+    """Store a re-extraction of the current version's page as the release's new current
+    version (``source = 'reprocess'``, no run, the page's own fetched_at and raw bytes).
+
+    ``current`` is a row of ``storage.reprocess.iter_current_versions``. When the release got
+    another version in the meantime (a crawl running alongside), nothing is written and None
+    is returned: the crawl's newer content wins over a re-extraction of older bytes.
+    """
+    item = ReleaseItem(bioguide_id=current["bioguide_id"], article=article,
+                       fetched_url=current["fetched_url"], listing_url=None,
+                       family=current["family"])
+    record = replace(_Record.of(item), raw_sha256=current["raw_sha256"])
+    with transaction(db):
+        (now_current,) = db.conn.execute(
+            "SELECT current_version_id FROM releases WHERE id = ?", (current["release_id"],)
+        ).fetchone()
+        if now_current != current["current_version_id"]:
+            return None
+        (last,) = db.conn.execute(
+            "SELECT max(version) FROM release_versions WHERE release_id = ?",
+            (current["release_id"],),
+        ).fetchone()
+        return _insert_version(db, current["release_id"], last + 1, record, None,
+                               current["fetched_at"], extractor_version, source="reprocess")
 
 
 def _touch(db: Database, release_id: int, record: _Record, run_id: int, now: str) -> None:
