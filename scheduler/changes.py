@@ -7,7 +7,6 @@ detected is picked up by the next cycle.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from crawler.clock import parse_timestamp
@@ -88,23 +87,16 @@ def record_edit(db: Any, version: dict[str, Any], run_id: int, now: str) -> None
 
 
 def version_record(version: dict[str, Any]) -> dict[str, Any]:
-    """The comparable record of a stored version."""
-    return comparable_record(version_article(version))
-
-
-def version_article(version: dict[str, Any]) -> Article:
-    def listish(value: Any) -> list[str]:
-        return json.loads(value) if isinstance(value, str) else list(value or [])
-
-    return Article(
+    """The comparable record of a stored version (a ``list_versions`` row: JSON decoded)."""
+    return comparable_record(Article(
         url=version.get("fetched_url") or "",
         title=version["title"] or "",
         published=version["published"],
         date_source=version.get("date_source"),
         dateline=version["dateline"],
-        paragraphs=listish(version["paragraphs"]),
-        attachments=listish(version["attachments"]),
-    )
+        paragraphs=list(version["paragraphs"] or []),
+        attachments=list(version["attachments"] or []),
+    ))
 
 
 def extractor_only(db: Any, previous: dict[str, Any], version: dict[str, Any]) -> bool:

@@ -17,10 +17,9 @@ from tabulate import tabulate
 
 from crawler import clock
 from crawler.config import ConfigError, load_config
-from crawler.fingerprint import comparable_record
-from crawler.items import Article
 from crawler.roster import RosterError, load_members
 from crawler.urls import canonical_url
+from scheduler.changes import version_record
 from scheduler.diff import compare_records, render_html, render_text, render_unified
 from scheduler.jobs import CrawlRequest, database_path, run_crawl
 from scheduler.reprocess import PROGRESS_EVERY
@@ -375,20 +374,9 @@ def pick_versions(release: dict[str, Any], versions: dict[int, dict[str, Any]],
     return old, new
 
 
-def version_record(release: dict[str, Any], version: dict[str, Any]) -> dict[str, Any]:
-    """The comparable record of a stored version, as change detection builds it."""
-    article = Article(
-        url=release["url"], title=version["title"] or "", published=version["published"],
-        date_source=version["date_source"], dateline=version["dateline"],
-        paragraphs=list(version["paragraphs"] or []),
-        attachments=list(version["attachments"] or []),
-    )
-    return comparable_record(article)
-
-
 def render_version_diff(release: dict[str, Any], old: dict[str, Any], new: dict[str, Any],
                         fmt: str) -> str:
-    result = compare_records(version_record(release, old), version_record(release, new))
+    result = compare_records(version_record(old), version_record(new))
     if not result.changed:
         return (f"versions {old['version']} and {new['version']} of release {release['id']} "
                 "have the same content\n")
