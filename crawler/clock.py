@@ -26,7 +26,15 @@ def parse_timestamp(value: str) -> datetime:
 
 def now_iso() -> str:
     """UTC timestamp as stored in the database: ``2026-04-02T06:00:00Z``."""
-    return now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_timestamp(now())
+
+
+def format_timestamp(moment: datetime) -> str:
+    """The stored form of a moment (naive means UTC): one format, so stored timestamps
+    compare as text."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def today() -> date:

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
-from crawler.clock import parse_timestamp
+from crawler.clock import format_timestamp, parse_timestamp
 from storage.db import StorageError, fetch_one, to_json, transaction
 from storage.runs import FINAL_RUN_STATUSES, get_run
 
 CHANGE_KINDS = ("new", "edited", "removed", "restored")
 SEVERITIES = ("minor", "major")
 CHANGE_FIELDS = ("title", "date", "dateline", "body", "attachments")
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 _INSERT = """
 INSERT INTO changes (
@@ -60,10 +59,7 @@ SELECT kind, count(*) FROM changes WHERE run_id = ? GROUP BY kind
 
 def to_timestamp(value: str | datetime) -> str:
     """Any ISO 8601 timestamp (``Z``, an offset, or none = UTC) in the stored form."""
-    moment = value if isinstance(value, datetime) else parse_timestamp(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+    return format_timestamp(value if isinstance(value, datetime) else parse_timestamp(value))
 
 
 def record_change(
