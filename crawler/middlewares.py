@@ -31,8 +31,6 @@ class PolitenessMiddleware:
         self.groups = {suffix.lower().lstrip("."): asyncio.Semaphore(int(limit))
                        for suffix, limit in groups.items() if int(limit) > 0}
         self.user_agent = crawler.settings["USER_AGENT"]
-        self.in_flight: dict[str, int] = {}
-        self.peak: dict[str, int] = {}
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
 
     @classmethod
@@ -53,13 +51,10 @@ class PolitenessMiddleware:
             return
         await self.groups[group].acquire()
         request.meta[HELD] = group
-        self.in_flight[group] = self.in_flight.get(group, 0) + 1
-        self.peak[group] = max(self.peak.get(group, 0), self.in_flight[group])
 
     def release(self, request: Request) -> None:
         group = request.meta.pop(HELD, None)
         if group is not None:
-            self.in_flight[group] -= 1
             self.groups[group].release()
 
     def process_response(self, request: Request, response: Response) -> Response:

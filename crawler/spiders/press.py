@@ -124,6 +124,8 @@ class PressSpider(scrapy.Spider):
         meta.update(
             member=state.member.bioguide_id,
             handle_httpstatus_list=HANDLED_STATUSES,
+            # Set here too, not only in the politeness middleware: the scheduler's
+            # downloader-aware queue balances hosts by this key before any middleware runs.
             download_slot=urlsplit(url).netloc.lower(),
         )
         return scrapy.Request(
