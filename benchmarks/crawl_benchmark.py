@@ -37,7 +37,7 @@ COLD_AT = datetime(2026, 4, 13, 6, tzinfo=UTC)  # the morning after the newest s
 def start_server(sites: int, releases: int, workdir: Path) -> tuple[subprocess.Popen, dict]:
     port_file = workdir / "sim.json"
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.simcongress", "--sites", str(sites),
+        [sys.executable, "-m", "simcongress", "--sites", str(sites),
          "--releases", str(releases), "--port-file", str(port_file)],
         cwd=ROOT,
     )

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 from crawler.roster import Member
-from tests.simcongress.shared import shared_dir
+from simcongress.data import PAGES  # noqa: F401  (re-exported for the tests)
 
-PAGES = shared_dir() / "fixtures" / "pages"  # real saved member pages (read-only)
 PRESSWATCH = str(Path(sys.executable).parent / "presswatch")  # the installed console script
 
 

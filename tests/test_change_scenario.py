@@ -37,7 +37,7 @@ from typing import Any
 import pytest
 
 from crawler.fingerprint import normalize_text
-from tests.simcongress import (
+from simcongress import (
     LoggedRequest,
     SimRelease,
     Site,

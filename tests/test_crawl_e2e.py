@@ -13,8 +13,7 @@ from collections import Counter
 import pytest
 
 from crawler.fingerprint import normalize_text
-from tests.helpers import PRESSWATCH, rows
-from tests.simcongress import (
+from simcongress import (
     FAMILY_NAMES,
     build_congress,
     expected_releases,
@@ -22,6 +21,7 @@ from tests.simcongress import (
     write_config,
     write_roster,
 )
+from tests.helpers import PRESSWATCH, rows
 
 SITES = 60
 

@@ -8,8 +8,8 @@ import subprocess
 import pytest
 import yaml
 
+from simcongress import build_congress, expected_releases, serve, write_config, write_roster
 from tests.helpers import PRESSWATCH, rows
-from tests.simcongress import build_congress, expected_releases, serve, write_config, write_roster
 
 
 @pytest.fixture(scope="module")

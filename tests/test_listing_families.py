@@ -1,7 +1,7 @@
 """Families with no saved real page: minimal listings in each family's documented markup.
 
-The markup follows /work/shared/notes/site-templates.md and the selectors public scrapers use
-for these sites (/work/shared/data/member-templates.csv); each page must be detected as its
+The markup follows the project's site-template notes and the selectors public scrapers use
+for these sites (crawler/data/member-templates.csv); each page must be detected as its
 family and read by that family's selectors, not by the generic fallback.
 """
 

@@ -1,4 +1,4 @@
-"""Every saved listing page and feed in /work/shared/fixtures/pages yields its real releases.
+"""Every saved listing page and feed in simcongress/data/pages yields its real releases.
 
 Expected values were read off the saved HTML/XML by hand (row count, first and last row's
 title, date and link), not copied from parser output.

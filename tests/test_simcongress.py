@@ -14,7 +14,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from tests.simcongress import (
+from simcongress import (
     FAMILIES,
     FAMILY_NAMES,
     add_new_release,

@@ -1,6 +1,6 @@
 """Serve a simulated Congress until killed (for benchmarks in another process).
 
-    python -m tests.simcongress --sites 537 --releases 10 --port-file /tmp/sim.json
+    python -m simcongress --sites 537 --releases 10 --port-file /tmp/sim.json
 
 The port file (JSON, written once every port listens) holds ``sites`` (slug -> base URL,
 bioguide id, family, listing URL), ``roster`` and ``config`` (paths of the files written beside
@@ -21,7 +21,7 @@ from .server import serve
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.simcongress", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m simcongress", description=__doc__)
     parser.add_argument("--sites", type=int, default=537)
     parser.add_argument("--releases", type=int, default=10, help="releases per site")
     parser.add_argument("--seed", type=int, default=0)

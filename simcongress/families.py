@@ -2,7 +2,7 @@
 listing rows, pagers and article blocks.
 
 Chrome (head, nav, header, footer, sidebars) is cut out of the real saved pages in
-``shared/fixtures/pages`` (see ``CHROMES``); rows and article blocks reproduce the real markup of
+``simcongress/data/pages`` (see ``CHROMES``); rows and article blocks reproduce the real markup of
 the family (copied from the fixture named in the comment) with ``str.format`` placeholders:
 
 rows     ``{link}`` path the row links to, ``{url}`` same, absolute, ``{link_rel}`` same,

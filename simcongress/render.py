@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from .data import fixture_path
 from .families import (
     CHROMES,
     COMMENTS,
@@ -34,7 +35,6 @@ from .families import (
     Family,
 )
 from .model import SimRelease, Site
-from .shared import fixture_path
 
 esc = html.escape
 OURS = Path(__file__).resolve().parent / "chrome"

@@ -1,4 +1,4 @@
-"""Build a simulated Congress from the real releases in ``shared/data/releases``."""
+"""Build a simulated Congress from the real releases in ``simcongress/data/releases``."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from .data import releases_dir
 from .families import FAMILIES, FAMILY_NAMES, Family
 from .model import Congress, SimRelease, Site, guess_dateline
-from .shared import releases_dir
 
 MAX_PARAGRAPHS = 120  # two real releases are 1,000+ one-line paragraphs; leave them out
 
