@@ -23,6 +23,8 @@ class Listing:
     family: str  # template family that parsed it (see crawler/templates.yaml)
     entries: list[ListingEntry] = field(default_factory=list)
     next_url: str | None = None  # the following page, when the page links one
+    parser: str = "template"  # which parser's rows these are: "template" | "generic" | "feed"
+    disagreement: bool = False  # template and generic parsers disagreed (the checked one won)
 
 
 @dataclass
@@ -36,6 +38,9 @@ class Article:
     dateline: str | None  # e.g. "Washington, D.C."
     paragraphs: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)  # absolute URLs (PDFs etc.)
+    parser: str = "template"  # which body won: "template" | "generic" | "trafilatura"
+    disagreement: bool = False  # the template body was rejected or differed from the generic one
+    stripped: list[str] = field(default_factory=list)  # chrome text removed, for debugging
 
     @property
     def body_text(self) -> str:
@@ -75,6 +80,11 @@ class MemberRunItem:
     articles_failed: int = 0
     http_status: int | None = None
     error: str | None = None
+    # How extraction went (issue 6): which parser produced the rows, and what looked doubtful.
+    parser: str | None = None  # "template" | "generic" | "feed"
+    rows_undated: int = 0  # listing rows without a usable date
+    articles_short: int = 0  # release pages whose body came out under 25 words (or empty)
+    disagreements: int = 0  # pages where template and generic parsers disagreed
 
 
 @dataclass

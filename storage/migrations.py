@@ -275,3 +275,11 @@ def run_change_counts(db: Database) -> None:
     _add_column(db, "crawl_runs", "changes_detected_at", "TEXT")
     for kind in ("new", "edited", "removed", "restored"):
         _add_column(db, "crawl_runs", f"changes_{kind}", "INTEGER NOT NULL DEFAULT 0")
+
+
+@MIGRATIONS(name="0011_member_run_extraction")
+def member_run_extraction(db: Database) -> None:
+    # How each member's extraction went, so doubtful sites show instead of hiding in silence.
+    _add_column(db, "member_runs", "parser", "TEXT")
+    for column in ("rows_undated", "articles_short", "disagreements"):
+        _add_column(db, "member_runs", column, "INTEGER NOT NULL DEFAULT 0")
