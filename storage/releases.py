@@ -412,7 +412,7 @@ def known_releases(db: Database, bioguide_ids: list[str]) -> list[dict[str, Any]
 
 def new_releases_in_run(db: Database, run_id: int) -> list[dict[str, Any]]:
     """Releases first seen in this run that are not a second URL of an earlier release."""
-    sql = ("SELECT id, url, title, current_version_id FROM releases"
+    sql = ("SELECT id, bioguide_id, url, title, current_version_id FROM releases"
            " WHERE first_run_id = ? AND duplicate_of IS NULL ORDER BY id")
     return [dict(row) for row in db.query(sql, [run_id])]
 
