@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
             "every_run_days": 3,
             "daily_until_days": 30,
             "weekly_until_days": 180,
+            # Archive sweep: every known release, whatever its age, is re-checked at least
+            # once in this many days, spread evenly over the runs (0 = no sweep).
+            "archive_days": 30,
         },
     },
     # Alert emails (scheduler/alerts.py composes them, scheduler/mailer.py sends them).

@@ -317,3 +317,11 @@ def outbox(db: Database) -> None:
         "UPDATE crawl_runs SET alerts_queued_at = changes_detected_at"
         " WHERE alerts_queued_at IS NULL AND changes_detected_at IS NOT NULL"
     )
+
+
+@MIGRATIONS(name="0014_release_listed")
+def release_listed(db: Database) -> None:
+    # The last run whose listing pages showed the release, and on which page: a release that
+    # drops off a page it was on (same page range, listing read fine) is re-checked at once.
+    _add_column(db, "releases", "listed_run_id", "INTEGER REFERENCES crawl_runs (id)")
+    _add_column(db, "releases", "listed_page", "INTEGER")
