@@ -19,6 +19,8 @@ from typing import Any
 
 from scheduler.changes import version_record
 from scheduler.diff import compare_records
+from scheduler.diff import render_html as diff_html
+from scheduler.diff import render_text as diff_text
 from storage.outbox import alertable_changes, queue_run, runs_to_queue
 
 # How much of a new release an email quotes.
@@ -74,6 +76,13 @@ def changed_texts(change: dict[str, Any]) -> list[str]:
     # end of a deleted word and the start of an inserted one.
     texts = [" ".join(s.text for s in segments if s.tag == tag) for tag in ("delete", "insert")]
     return texts + diff.attachments_added + diff.attachments_removed
+
+
+def changed_paragraphs(change: dict[str, Any], html: bool) -> str:
+    """An edit's diff with only the changed paragraphs (and title, date, dateline,
+    attachments), word-level marks; HTML escaped by scheduler/diff.py."""
+    diff = compare_records(_record(change, "old"), _record(change, "new"))
+    return diff_html(diff, context=0) if html else diff_text(diff, context=0)
 
 
 def _record(change: dict[str, Any], side: str) -> dict[str, Any]:
@@ -226,9 +235,9 @@ def _text_change(change: dict[str, Any]) -> list[str]:
     head = f"[{change['kind']}{', ' + change['severity'] if change['kind'] == 'edited' else ''}]"
     lines = [f"{head} {member_label(change)}: {change['title'] or '(no title)'}",
              f"  {change['url']}", f"  {change['summary']}"]
-    if change["kind"] == "edited" and change["diff_text"]:
+    if change["kind"] == "edited" and change["new_version_id"]:
         lines += [""] + ["  " + line if line else "" for line in
-                         change["diff_text"].rstrip("\n").split("\n")]
+                         changed_paragraphs(change, html=False).rstrip("\n").split("\n")]
     return [*lines, ""]
 
 
@@ -314,7 +323,8 @@ def _html_new(items: list[dict[str, Any]]) -> list[str]:
 
 def _html_change(change: dict[str, Any]) -> str:
     kind = change["kind"] + (f", {change['severity']}" if change["kind"] == "edited" else "")
-    diff = change["diff_html"] if change["kind"] == "edited" else ""  # escaped by diff.py
+    edited = change["kind"] == "edited" and change["new_version_id"]
+    diff = changed_paragraphs(change, html=True) if edited else ""
     return (
         f"{_ITEM}{_BADGE}{esc(kind)}</span><b>{esc(member_label(change))}:</b> "
         f"{link(change['url'], change['title'] or '(no title)')}"

@@ -522,3 +522,23 @@ def alerts_send(config_path: str | None, db_path: str | None, dry_run: bool) -> 
     click.echo(report.line())
     if report.failed:
         sys.exit(1)
+
+
+# --- the demo ----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default="presswatch-demo",
+              show_default=True,
+              help="where the demo's database, config and emails go (reset on each run)")
+def demo(folder: str) -> None:
+    """See the whole loop offline in about a minute: crawl a simulated Congress on 127.0.0.1,
+    edit, take down and publish releases, crawl again, and email the alerts to a loopback SMTP
+    server that files each message in a folder.
+    """
+    from scheduler.demo import DemoError, run_demo  # the simulator loads only for the demo
+
+    try:
+        run_demo(Path(folder), say=click.echo)
+    except (*USER_ERRORS, DemoError) as exc:
+        fail(exc)
