@@ -13,6 +13,7 @@ from typing import Any
 from crawler.clock import now_iso
 from crawler.config import load_config, resolve_path
 from crawler.roster import load_members, select_members
+from scheduler.alerts import queue_alerts
 from scheduler.changes import detect_pending
 from storage.db import open_db
 from storage.members import upsert_members
@@ -60,6 +61,7 @@ def run_crawl(request: CrawlRequest) -> dict[str, Any]:
         summary["extraction"] = extraction_report(db, run_id)
         detected = detect_pending(db, now_iso(), config["crawl"]["removal_confirm_hours"])
         summary["changes"] = next((d for d in detected if d.get("id") == run_id), {})
+        summary["alerts_queued"] = queue_alerts(db, config, now_iso())
         return summary
     finally:
         db.close()
