@@ -283,3 +283,12 @@ def member_run_extraction(db: Database) -> None:
     _add_column(db, "member_runs", "parser", "TEXT")
     for column in ("rows_undated", "articles_short", "disagreements"):
         _add_column(db, "member_runs", column, "INTEGER NOT NULL DEFAULT 0")
+
+
+@MIGRATIONS(name="0015_crawl_ownership")
+def crawl_ownership(db: Database) -> None:
+    # heartbeat_at: the crawl process stamps its run every few seconds, so a run whose writer is
+    # gone (on another machine, where the lock file can't tell) is seen as interrupted.
+    # releases_not_saved: releases fetched but not committed (database locked, disk full).
+    _add_column(db, "crawl_runs", "heartbeat_at", "TEXT")
+    _add_column(db, "member_runs", "releases_not_saved", "INTEGER NOT NULL DEFAULT 0")
