@@ -22,6 +22,7 @@ from scrapy.crawler import CrawlerProcess
 from crawler.clock import now, today
 from crawler.config import ConfigError, load_config
 from crawler.lifeline import EXIT_NETWORK_DOWN, EXIT_STORAGE_FAILED, die_with_parent
+from crawler.middlewares import NETWORK_DOWN_STAT
 from crawler.recheck import is_due
 from crawler.roster import Member, RosterError, load_members, same_site, select_members
 from crawler.settings import scrapy_settings
@@ -84,7 +85,7 @@ def exit_code(crawler: Any) -> int:
         print(f"presswatch: the database stopped taking writes: {storage_failed}",
               file=sys.stderr)
         return EXIT_STORAGE_FAILED
-    if getattr(crawler.spider, "network_down", None):
+    if crawler.stats.get_value(NETWORK_DOWN_STAT):
         return EXIT_NETWORK_DOWN  # the parent says so in the run's summary
     return 0
 

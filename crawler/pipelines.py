@@ -20,6 +20,7 @@ from crawler.article import EXTRACTOR_VERSION
 from crawler.clock import now_iso
 from crawler.items import ListingSeenItem, MemberRunItem, ReleaseCheckItem, ReleaseItem
 from crawler.lifeline import parent_gone, stop_self
+from crawler.middlewares import NETWORK_DOWN_STAT
 from storage.db import open_db
 from storage.members import record_member_health, update_member_listing
 from storage.releases import (
@@ -73,10 +74,10 @@ class StoragePipeline:
     def close_spider(self) -> None:
         if self.heartbeat is not None and self.heartbeat.running:
             self.heartbeat.stop()
-        spider = self.crawler.spider
-        down = getattr(spider, "network_down", None)
+        down = self.crawler.stats.get_value(NETWORK_DOWN_STAT)
         if down:
-            self.guarded(self.skip_unreached, down, [m.bioguide_id for m in spider.members])
+            members = [m.bioguide_id for m in self.crawler.spider.members]
+            self.guarded(self.skip_unreached, down, members)
         else:
             for bioguide_id, at in self.failures:
                 self.guarded(record_member_health, self.db, bioguide_id, False, at)

@@ -14,14 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    CloseSpider,
-    DownloadConnectionRefusedError,
-    DownloadTimeoutError,
-)
 from scrapy.http import Response
-from twisted.internet.error import ConnectError, DNSLookupError
 from twisted.python.failure import Failure
 
 from crawler.article import parse_article
@@ -37,13 +30,6 @@ from crawler.items import (
 from crawler.listing import parse_listing
 from crawler.roster import Member
 from crawler.urls import canonical_url
-
-# Failures that say "this host could not be reached at all" (no DNS answer, no connection).
-UNREACHABLE = (CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError,
-               ConnectError, DNSLookupError)
-# When this many distinct hosts in a row are unreachable and none has answered, the network is
-# down (offline laptop, DNS outage): stop and blame no member, instead of 537 errors.
-NETWORK_DOWN_HOSTS = 24
 
 # Statuses the callbacks decide about themselves (retries happen before they get here).
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 408, 410, 429, 500, 502, 503, 504, 522, 524]
@@ -117,9 +103,6 @@ class PressSpider(scrapy.Spider):
         self.max_articles = max_articles
         self.today = today or date.today()
         self.states: dict[str, MemberState] = {}
-        self.hosts_answered: set[str] = set()
-        self.hosts_unreachable: set[str] = set()
-        self.network_down: str | None = None  # why the crawl stopped early, when it did
 
     async def start(self) -> AsyncIterator[Any]:
         for member in self.members:
@@ -253,8 +236,6 @@ class PressSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
-        if failure.check(*UNREACHABLE):
-            self.note_unreachable(request.url)
         state = self.states[request.meta["member"]]
         reason = failure.getErrorMessage() or failure.type.__name__
         if request.meta.get("kind") == "release":
@@ -266,20 +247,7 @@ class PressSpider(scrapy.Spider):
     # -- helpers ------------------------------------------------------------------------------
 
     def state_of(self, response: Response) -> MemberState:
-        self.hosts_answered.add(urlsplit(response.url).netloc.lower())
         return self.states[response.meta["member"]]
-
-    def note_unreachable(self, url: str) -> None:
-        """Count hosts that could not be reached; stop when the network itself is down."""
-        self.hosts_unreachable.add(urlsplit(url).netloc.lower())
-        if self.hosts_answered or len(self.hosts_unreachable) < NETWORK_DOWN_HOSTS:
-            return
-        self.network_down = (
-            f"network unreachable: the first {len(self.hosts_unreachable)} hosts contacted all "
-            "failed DNS lookup or connection; no member is counted as failed"
-        )
-        self.logger.info("presswatch: %s", self.network_down)
-        raise CloseSpider("network_unreachable")
 
     def one_done(self, state: MemberState) -> Iterator[MemberRunItem]:
         state.pending -= 1
