@@ -109,8 +109,16 @@ def recheck_plan(
         if not member.press_url and listing and same_site(listing, member.homepage):
             member.press_url, member.press_url_source = listing, "discovered"
     moment = now()
+    # A release "was listed" when the member's latest listing read to its end showed it.
+    latest_listed: dict[str, int] = {}
+    for release in known:
+        if release["listed_run_id"]:
+            member = release["bioguide_id"]
+            latest_listed[member] = max(latest_listed.get(member, 0), release["listed_run_id"])
     for release in known:
         release["due"] = is_due(release, moment, schedule)
+        release["was_listed"] = bool(release["listed_run_id"]) and (
+            release["listed_run_id"] == latest_listed[release["bioguide_id"]])
         # A date the article page does not show must be handed back on a re-check.
         from_listing = release["date_source"] in ("listing", "feed")
         release["published_hint"] = release["published"] if from_listing else None

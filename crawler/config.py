@@ -45,9 +45,38 @@ DEFAULTS: dict[str, Any] = {
             "every_run_days": 3,
             "daily_until_days": 30,
             "weekly_until_days": 180,
+            # Archive sweep: every known release, whatever its age, is re-checked at least
+            # once in this many days, spread evenly over the runs (0 = no sweep).
+            "archive_days": 30,
         },
     },
+    # Alert emails (scheduler/alerts.py composes them, scheduler/mailer.py sends them).
+    "alerts": {
+        "smtp": {
+            "host": "localhost",
+            "port": 25,
+            "security": "none",  # none | starttls | ssl
+            "username": None,  # None: no login
+            # The NAME of an environment variable holding the password: never the password.
+            "password_env": None,
+            "from": "presswatch@localhost",
+            "timeout_seconds": 30.0,
+        },
+        "subscribers": [],
+        "max_changes_per_email": 50,
+        # A member failing or blocked this many crawls in a row shows in the health section.
+        "health_after_failures": 3,
+        # A message the server did not accept waits backoff * 2**(attempts-1), at most 6 h.
+        "retry_backoff_minutes": 5.0,
+    },
 }
+
+SMTP_SECURITY = ("none", "starttls", "ssl")
+SUBSCRIBER_MODES = ("immediate", "digest")
+ALERT_KINDS = ("new", "edited", "removed", "restored")
+# Filters of a subscriber; each a list of strings, empty or missing = no filter.
+SUBSCRIBER_FILTERS = ("members", "states", "chambers", "parties", "kinds", "keywords")
+SUBSCRIBER_KEYS = ("email", "mode", *SUBSCRIBER_FILTERS)
 
 MEMBER_OVERRIDE_KEYS: dict[str, type | tuple[type, ...]] = {
     "press_url": str,
@@ -83,6 +112,7 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
     if config["crawl"]["delay_seconds"] < 0:
         raise ConfigError("crawl.delay_seconds must not be negative")
     validate_run_budget(config["crawl"])
+    config["alerts"] = validate_alerts(config["alerts"])
     if path is not None:
         config["_config_dir"] = str(Path(path).resolve().parent)
     return config
@@ -96,7 +126,9 @@ def merge(defaults: dict[str, Any], given: dict[str, Any], prefix: str) -> dict[
         if key not in defaults:
             raise ConfigError(f"unknown config key '{name}'{suggestion(str(key), defaults)}")
         default = defaults[key]
-        if key in ("members", "host_groups"):
+        if isinstance(default, list):
+            result[key] = value  # lists (alerts.subscribers) are checked by their validator
+        elif key in ("members", "host_groups"):
             if not isinstance(value, dict):
                 raise ConfigError(f"config key '{name}' must be a mapping")
             result[key] = value
@@ -149,6 +181,62 @@ def validate_members(members: dict[str, Any]) -> None:
                 raise ConfigError(
                     f"config key 'members.{bioguide}.{key}' has the wrong type: {value!r}"
                 )
+
+
+def validate_alerts(alerts: dict[str, Any]) -> dict[str, Any]:
+    """Check ``alerts:`` beyond types: SMTP security, optional strings, each subscriber."""
+    smtp = alerts["smtp"]
+    if smtp["security"] not in SMTP_SECURITY:
+        raise ConfigError(f"config key 'alerts.smtp.security' must be one of "
+                          f"{', '.join(SMTP_SECURITY)}, not {smtp['security']!r}")
+    for key in ("username", "password_env"):
+        if smtp[key] is not None and (not isinstance(smtp[key], str) or not smtp[key]):
+            raise ConfigError(f"config key 'alerts.smtp.{key}' must be a non-empty string "
+                              f"or null, not {smtp[key]!r}")
+    if not 0 < smtp["port"] < 65536:
+        raise ConfigError(f"config key 'alerts.smtp.port' must be a TCP port, not {smtp['port']}")
+    if alerts["max_changes_per_email"] < 1:
+        raise ConfigError("config key 'alerts.max_changes_per_email' must be at least 1")
+    subscribers = alerts["subscribers"]
+    if not isinstance(subscribers, list):
+        raise ConfigError("config key 'alerts.subscribers' must be a list")
+    alerts["subscribers"] = [validate_subscriber(s, i) for i, s in enumerate(subscribers)]
+    emails = [s["email"] for s in alerts["subscribers"]]
+    repeated = sorted({e for e in emails if emails.count(e) > 1})
+    if repeated:
+        raise ConfigError(f"config key 'alerts.subscribers': {repeated[0]} is listed twice")
+    return alerts
+
+
+def validate_subscriber(entry: Any, index: int) -> dict[str, Any]:
+    """One subscriber, normalized: every filter a list (empty = no filter)."""
+    name = f"alerts.subscribers[{index}]"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"config key '{name}' must be a mapping with at least 'email'")
+    for key in entry:
+        if key not in SUBSCRIBER_KEYS:
+            hint = suggestion(str(key), dict.fromkeys(SUBSCRIBER_KEYS))
+            raise ConfigError(f"unknown config key '{name}.{key}'{hint}")
+    email = entry.get("email")
+    if not isinstance(email, str) or "@" not in email or any(c in email for c in " \r\n,<>"):
+        raise ConfigError(f"config key '{name}.email' must be one email address, not {email!r}")
+    mode = entry.get("mode", "digest")
+    if mode not in SUBSCRIBER_MODES:
+        raise ConfigError(f"config key '{name}.mode' must be one of "
+                          f"{', '.join(SUBSCRIBER_MODES)}, not {mode!r}")
+    subscriber: dict[str, Any] = {"email": email, "mode": mode}
+    for key in SUBSCRIBER_FILTERS:
+        value = entry.get(key) or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"config key '{name}.{key}' must be a list of strings")
+        subscriber[key] = value
+    bad = [k for k in subscriber["kinds"] if k not in ALERT_KINDS]
+    if bad:
+        raise ConfigError(f"config key '{name}.kinds' must be among {', '.join(ALERT_KINDS)}, "
+                          f"not {bad[0]!r}")
+    return subscriber
 
 
 def suggestion(key: str, known: dict[str, Any]) -> str:

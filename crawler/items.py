@@ -100,6 +100,15 @@ class ReleaseCheckItem:
 
 
 @dataclass
+class ListedItem:
+    """Every release a member's listing pages showed in this run (canonical URL → page), sent
+    once the listing was read to its end without error."""
+
+    bioguide_id: str
+    pages: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class ListingSeenItem:
     """Known releases a listing showed again without being fetched (not due for a re-check)."""
 

@@ -18,13 +18,20 @@ from twisted.internet import task
 
 from crawler.article import EXTRACTOR_VERSION
 from crawler.clock import now_iso
-from crawler.items import ListingSeenItem, MemberRunItem, ReleaseCheckItem, ReleaseItem
+from crawler.items import (
+    ListedItem,
+    ListingSeenItem,
+    MemberRunItem,
+    ReleaseCheckItem,
+    ReleaseItem,
+)
 from crawler.lifeline import parent_gone, stop_self
 from crawler.middlewares import NETWORK_DOWN_STAT
 from storage.db import open_db
 from storage.members import record_member_health, update_member_listing
 from storage.releases import (
     mark_release_checked,
+    mark_releases_listed,
     mark_releases_seen,
     record_release_gone,
     save_release,
@@ -132,6 +139,8 @@ class StoragePipeline:
             self.store_check(item)
         elif isinstance(item, ListingSeenItem):
             mark_releases_seen(self.db, item.urls, now_iso(), self.run_id)
+        elif isinstance(item, ListedItem):
+            mark_releases_listed(self.db, item.bioguide_id, item.pages, self.run_id)
 
     def store_check(self, item: ReleaseCheckItem) -> None:
         if item.outcome == "gone":  # change detection decides, after the run, whether confirmed

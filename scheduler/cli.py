@@ -19,9 +19,11 @@ from crawler import clock
 from crawler.config import ConfigError, load_config
 from crawler.roster import RosterError, load_members
 from crawler.urls import canonical_url
+from scheduler.alerts import queue_alerts
 from scheduler.changes import version_record
 from scheduler.diff import compare_records, render_html, render_text, render_unified
 from scheduler.jobs import CrawlRequest, database_path, run_crawl, stop_on_signals
+from scheduler.mailer import MailError, deliver, send_pending
 from scheduler.reprocess import PROGRESS_EVERY
 from scheduler.reprocess import reprocess as run_reprocess
 from storage.changes import CHANGE_KINDS, list_changes, to_timestamp
@@ -452,3 +454,106 @@ MAX_FAILURES_SHOWN = 20
 
 def report_progress(done: int, total: int) -> None:
     click.echo(f"reprocess: {done}/{total} releases", err=True)
+
+
+# --- alert emails ------------------------------------------------------------------------------
+
+
+@main.group()
+def alerts() -> None:
+    """Alert emails: preview and send what is pending in the outbox (config key alerts:)."""
+
+
+@alerts.command("preview")
+@config_option
+@db_option
+@click.option("--subscriber", metavar="EMAIL",
+              help="only this subscriber's message [default: every subscriber with pending "
+                   "alerts]")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default="alerts-preview.html",
+              show_default=True,
+              help="where to write the HTML part (one file per subscriber: the address is "
+                   "added to the name when there are several)")
+def alerts_preview(config_path: str | None, db_path: str | None, subscriber: str | None,
+                   html_path: str) -> None:
+    """Show what `alerts send` would send now: the text part on stdout, the HTML in a file.
+
+    Nothing is sent or marked; alerts waiting out a retry backoff are included.
+    """
+    try:
+        config = load_config(config_path)
+        known = [s["email"] for s in config["alerts"]["subscribers"]]
+        if subscriber and subscriber not in known:
+            raise ConfigError(f"no subscriber {subscriber!r} in alerts.subscribers")
+        db = open_database(config_path, db_path)
+        try:
+            queue_alerts(db, config, clock.now_iso())
+            report = deliver(db, config, clock.now_iso(), dry_run=True, ignore_backoff=True,
+                             only=subscriber)
+        finally:
+            db.close()
+    except USER_ERRORS as exc:
+        fail(exc)
+    if not report.messages:
+        click.echo("nothing pending" + (f" for {subscriber}" if subscriber else ""))
+        return
+    for message, digest in zip(report.messages, report.digests, strict=True):
+        path = preview_path(Path(html_path), message["To"], len(report.messages))
+        path.write_text(digest.html, encoding="utf-8")
+        click.echo(f"To: {message['To']}\nSubject: {message['Subject']}\n(HTML part: {path})\n")
+        click.echo(digest.text)
+
+
+def preview_path(path: Path, recipient: str, count: int) -> Path:
+    if count == 1:
+        return path
+    safe = re.sub(r"[^A-Za-z0-9@._-]", "_", recipient)
+    return path.with_name(f"{path.stem}-{safe}{path.suffix}")
+
+
+@alerts.command("send")
+@config_option
+@db_option
+@click.option("--dry-run", is_flag=True,
+              help="compose the messages and list them; send and mark nothing")
+def alerts_send(config_path: str | None, db_path: str | None, dry_run: bool) -> None:
+    """Send every pending alert now: one message per subscriber.
+
+    An alert is marked sent only once the SMTP server accepted its message; when the server is
+    down or refuses, it stays pending (exit status 1) and is retried by the next send. Run
+    after `presswatch crawl` (the daemon, `presswatch run`, does it by itself).
+    """
+    try:
+        config = load_config(config_path)
+        path = database_path(config, db_path)
+        open_database(config_path, db_path).close()  # a clear error for a missing file
+        report = send_pending(config, path, dry_run=dry_run, ignore_backoff=True)
+    except (*USER_ERRORS, MailError) as exc:
+        fail(exc)
+    for message in report.messages:
+        click.echo(f"{'would send' if dry_run else 'to'} {message['To']}: {message['Subject']}")
+    for email, error in report.failed:
+        click.echo(f"failed: {email}: {error}", err=True)
+    click.echo(report.line())
+    if report.failed:
+        sys.exit(1)
+
+
+# --- the demo ----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default="presswatch-demo",
+              show_default=True,
+              help="where the demo's database, config and emails go (reset on each run)")
+def demo(folder: str) -> None:
+    """See the whole loop offline in about a minute: crawl a simulated Congress on 127.0.0.1,
+    edit, take down and publish releases, crawl again, and email the alerts to a loopback SMTP
+    server that files each message in a folder.
+    """
+    from scheduler.demo import DemoError, run_demo  # the simulator loads only for the demo
+
+    try:
+        run_demo(Path(folder), say=click.echo)
+    except (*USER_ERRORS, DemoError) as exc:
+        fail(exc)

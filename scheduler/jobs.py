@@ -27,6 +27,7 @@ from crawler.clock import now_iso
 from crawler.config import load_config, resolve_path
 from crawler.lifeline import EXIT_NETWORK_DOWN, EXIT_STORAGE_FAILED
 from crawler.roster import load_members, select_members
+from scheduler.alerts import queue_alerts
 from scheduler.changes import detect_pending
 from storage.db import StorageError, open_db
 from storage.lock import (
@@ -156,6 +157,7 @@ def close_run(db: Any, run_id: int, outcome: ChildOutcome, config: dict[str, Any
                            f"be recorded ({exc}); the next crawl marks it interrupted") from exc
     try:
         detected = detect_pending(db, now_iso(), config["crawl"]["removal_confirm_hours"])
+        summary["alerts_queued"] = queue_alerts(db, config, now_iso())
     except sqlite3.Error as exc:
         raise StorageError(f"crawl run {run_id} {outcome.status}; change detection could not "
                            f"be recorded ({exc}); it runs again after the next crawl") from exc

@@ -285,6 +285,48 @@ def member_run_extraction(db: Database) -> None:
         _add_column(db, "member_runs", column, "INTEGER NOT NULL DEFAULT 0")
 
 
+@MIGRATIONS(name="0014_outbox")
+def outbox(db: Database) -> None:
+    # One row per (subscriber, change) to deliver: marked sent only once the SMTP server
+    # accepted the message, so a crash or an outage never loses an alert nor sends it twice.
+    _script(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS outbox (
+            id INTEGER PRIMARY KEY,
+            subscriber TEXT NOT NULL,
+            change_id INTEGER NOT NULL REFERENCES changes (id),
+            mode TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            queued_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_attempt_at TEXT,
+            next_attempt_at TEXT,
+            last_error TEXT,
+            sent_at TEXT,
+            message_id TEXT,
+            UNIQUE (subscriber, change_id)
+        );
+        CREATE INDEX IF NOT EXISTS outbox_status ON outbox (status, subscriber)
+        """,
+    )
+    # alerts_queued_at: the run's changes were matched against the subscribers. Runs detected
+    # before this step count as queued, so upgrading does not email the whole history.
+    _add_column(db, "crawl_runs", "alerts_queued_at", "TEXT")
+    db.conn.execute(
+        "UPDATE crawl_runs SET alerts_queued_at = changes_detected_at"
+        " WHERE alerts_queued_at IS NULL AND changes_detected_at IS NOT NULL"
+    )
+
+
+@MIGRATIONS(name="0014_release_listed")
+def release_listed(db: Database) -> None:
+    # The last run whose listing pages showed the release, and on which page: a release that
+    # drops off a page it was on (same page range, listing read fine) is re-checked at once.
+    _add_column(db, "releases", "listed_run_id", "INTEGER REFERENCES crawl_runs (id)")
+    _add_column(db, "releases", "listed_page", "INTEGER")
+
+
 @MIGRATIONS(name="0015_crawl_ownership")
 def crawl_ownership(db: Database) -> None:
     # heartbeat_at: the crawl process stamps its run every few seconds, so a run whose writer is

@@ -326,6 +326,18 @@ def mark_releases_seen(db: Database, urls: list[str], now: str, run_id: int) -> 
     return cursor.rowcount
 
 
+def mark_releases_listed(db: Database, bioguide_id: str, pages: dict[str, int],
+                         run_id: int) -> int:
+    """The member's listing pages showed these release URLs (url → page number) in this run."""
+    with transaction(db):
+        cursor = db.conn.executemany(
+            "UPDATE releases SET listed_run_id = ?, listed_page = ?"
+            " WHERE url = ? AND bioguide_id = ?",
+            [(run_id, page, url, bioguide_id) for url, page in pages.items()],
+        )
+    return cursor.rowcount
+
+
 def record_release_gone(
     db: Database, release_id: int, now: str, run_id: int, http_status: int | None
 ) -> dict[str, Any]:
@@ -392,7 +404,7 @@ def mark_release_restored(db: Database, release_id: int) -> None:
 
 _KNOWN = """
 SELECT id, bioguide_id, url, etag, last_modified, word_count, status, gone_since,
-       last_checked, published, date_source,
+       last_checked, published, date_source, listed_run_id, listed_page,
        coalesce(min(published, substr(first_seen, 1, 10)), first_seen) AS born,
        (SELECT json_group_array(DISTINCT fetched_url) FROM release_versions v
         WHERE v.release_id = releases.id AND fetched_url IS NOT NULL) AS fetched_urls
@@ -412,7 +424,7 @@ def known_releases(db: Database, bioguide_ids: list[str]) -> list[dict[str, Any]
 
 def new_releases_in_run(db: Database, run_id: int) -> list[dict[str, Any]]:
     """Releases first seen in this run that are not a second URL of an earlier release."""
-    sql = ("SELECT id, url, title, current_version_id FROM releases"
+    sql = ("SELECT id, bioguide_id, url, title, current_version_id FROM releases"
            " WHERE first_run_id = ? AND duplicate_of IS NULL ORDER BY id")
     return [dict(row) for row in db.query(sql, [run_id])]
 

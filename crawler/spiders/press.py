@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 from crawler.article import parse_article
 from crawler.discover import find_press_link
 from crawler.items import (
+    ListedItem,
     Listing,
     ListingEntry,
     ListingSeenItem,
@@ -53,6 +54,8 @@ class MemberState:
     known: dict[str, dict[str, Any]] = field(default_factory=dict)  # canonical URL → release
     seen: set[str] = field(default_factory=set)  # release URLs requested or skipped
     listed: set[str] = field(default_factory=set)  # release URLs the listing pages showed
+    listed_on: dict[str, int] = field(default_factory=dict)  # … and the page each was on
+    listing_complete: bool = False  # every listing page of the run was read without error
     listing_pages: set[str] = field(default_factory=set)
 
     def fail(self, status: str, error: str, http_status: int | None = None) -> None:
@@ -164,6 +167,23 @@ class PressSpider(scrapy.Spider):
                 entry = ListingEntry(url=url, published=known.get("published_hint"))
                 yield self.release_request(state, url, entry, known)
 
+    def dropped_rechecks(self, state: MemberState, last_page: int) -> Iterator[scrapy.Request]:
+        """The listing was read to its end: re-check now every known release that the last
+        complete listing showed within these pages and this one no longer does (taken down,
+        or just pushed off by newer releases; a conditional re-check tells which)."""
+        state.listing_complete = True
+        for url, known in state.known.items():
+            if url != known["url"] or not known.get("was_listed"):
+                continue
+            if (known.get("listed_page") or 1) > last_page:
+                continue  # it was on a page this run did not read
+            aliases = {url, *(canonical_url(u) for u in known.get("fetched_urls") or [])}
+            if aliases & (state.listed | state.seen):
+                continue
+            state.seen.update(aliases)
+            entry = ListingEntry(url=url, published=known.get("published_hint"))
+            yield self.release_request(state, url, entry, known)
+
     def homepage_request(self, state: MemberState) -> scrapy.Request:
         state.discovery_tried = True
         return self.request(state, state.member.homepage, self.parse_homepage, kind="homepage")
@@ -249,10 +269,21 @@ class PressSpider(scrapy.Spider):
     def state_of(self, response: Response) -> MemberState:
         return self.states[response.meta["member"]]
 
-    def one_done(self, state: MemberState) -> Iterator[MemberRunItem]:
+    def one_done(self, state: MemberState) -> Iterator[ListedItem | MemberRunItem]:
         state.pending -= 1
         if state.pending == 0:
+            if state.listing_complete and state.status is None and state.listed_on:
+                yield ListedItem(state.member.bioguide_id, self.listed_pages(state))
             yield state.result()
+
+    @staticmethod
+    def listed_pages(state: MemberState) -> dict[str, int]:
+        """Listed URLs as stored (a listing may link an alias of the canonical URL)."""
+        pages: dict[str, int] = {}
+        for url, page in state.listed_on.items():
+            known = state.known.get(url)
+            pages.setdefault(known["url"] if known else url, page)
+        return pages
 
     def should_discover(self, state: MemberState, response: Response) -> bool:
         """A missing press page (404/410, or a redirect to the homepage) → try the homepage."""
@@ -276,8 +307,12 @@ class PressSpider(scrapy.Spider):
         home = urlsplit(state.member.homepage or response.url).hostname or ""
         shown = [canonical_url(e.url) for e in listing.entries]
         if page > 1 and not set(shown) - state.listed:
-            return  # paged past the end: the site looped back to page 1 or repeated itself
+            # Paged past the end: the site looped back to page 1 or repeated itself.
+            yield from self.dropped_rechecks(state, page - 1)
+            return
         state.listed.update(shown)
+        for url in shown:
+            state.listed_on.setdefault(url, page)
         fresh = [e for e in listing.entries if canonical_url(e.url) not in state.seen]
         seen_only = []
         for entry in fresh:
@@ -299,6 +334,8 @@ class PressSpider(scrapy.Spider):
         next_url = listing.next_url
         if page < self.pages and next_url and next_url not in state.listing_pages:
             yield self.listing_request(state, next_url, page=page + 1)
+        else:
+            yield from self.dropped_rechecks(state, page)
 
     def release_item(
         self, state: MemberState, response: Response, entry: ListingEntry
