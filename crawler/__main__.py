@@ -3,6 +3,11 @@
 Twisted's reactor cannot be restarted, so every crawl runs in a process of its own; the CLI and
 the scheduler both start crawls this way (see ``scheduler/jobs.py``). The crawl run row must
 already exist: the parent creates it and closes it with the counts when this process ends.
+
+This process dies with its parent (``crawler.lifeline``) and stops cleanly on SIGTERM / SIGINT
+(Scrapy's shutdown: every stored release is its own committed transaction). Exit codes: 0 the
+crawl ran (or was stopped on request), 2 bad config or roster, ``EXIT_STORAGE_FAILED`` the
+database stopped taking writes, ``EXIT_NETWORK_DOWN`` no host could be reached.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler.clock import now, today
 from crawler.config import ConfigError, load_config
+from crawler.lifeline import EXIT_NETWORK_DOWN, EXIT_STORAGE_FAILED, die_with_parent
+from crawler.middlewares import NETWORK_DOWN_STAT
 from crawler.recheck import is_due
 from crawler.roster import Member, RosterError, load_members, same_site, select_members
 from crawler.settings import scrapy_settings
@@ -35,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, help="listing pages per member")
     parser.add_argument("--progress", action="store_true", help="a line per member on stderr")
     parser.add_argument("--log-level", default="ERROR")
+    parser.add_argument("--parent-pid", type=int, default=0,
+                        help="stop when this process (the one that started us) dies")
     args = parser.parse_args(argv)
+    if args.parent_pid:
+        die_with_parent(args.parent_pid)
     try:
         config = load_config(args.config)
         members = select_members(load_members(config), args.member)
@@ -49,13 +60,15 @@ def main(argv: list[str] | None = None) -> int:
         PRESSWATCH_RUN_ID=args.run_id,
         PRESSWATCH_MEMBER_COUNT=len(members),
         PRESSWATCH_PROGRESS=args.progress,
+        PRESSWATCH_PARENT_PID=args.parent_pid,
     )
     known = recheck_plan(args.db, members, crawl["recheck"])
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)
     quiet_robots_errors(args.log_level)
+    crawler = process.create_crawler(PressSpider)
     process.crawl(
-        PressSpider,
+        crawler,
         members=members,
         pages=args.pages or crawl["pages"],
         max_articles=crawl["max_articles_per_member"],
@@ -64,6 +77,18 @@ def main(argv: list[str] | None = None) -> int:
         templates=templates_enabled(),
     )
     process.start()
+    return exit_code(crawler)
+
+
+def exit_code(crawler: Any) -> int:
+    """Tell the parent, through the exit status, why a crawl ended early."""
+    storage_failed = crawler.stats.get_value("presswatch/storage_failed")
+    if storage_failed:
+        print(f"presswatch: the database stopped taking writes: {storage_failed}",
+              file=sys.stderr)
+        return EXIT_STORAGE_FAILED
+    if crawler.stats.get_value(NETWORK_DOWN_STAT):
+        return EXIT_NETWORK_DOWN  # the parent says so in the run's summary
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
         "host_groups": {"house.gov": 4},
         "max_articles_per_member": 0,
         "removal_confirm_hours": 6.0,
+        # Wall-clock budget of one crawl run; past it the crawl is stopped cleanly (aborted).
+        "max_run_minutes": 240.0,
         "recheck": {
             "every_run_days": 3,
             "daily_until_days": 30,
@@ -108,6 +111,7 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
         raise ConfigError("crawl.pages must be at least 1")
     if config["crawl"]["delay_seconds"] < 0:
         raise ConfigError("crawl.delay_seconds must not be negative")
+    validate_run_budget(config["crawl"])
     config["alerts"] = validate_alerts(config["alerts"])
     if path is not None:
         config["_config_dir"] = str(Path(path).resolve().parent)
@@ -155,6 +159,14 @@ def check_type(name: str, value: Any, default: Any) -> Any:
             raise ConfigError(f"config key '{name}' must be a non-empty string, not {value!r}")
         return value
     return value
+
+
+def validate_run_budget(crawl: dict[str, Any]) -> None:
+    """crawl.max_run_minutes: a finite number of minutes, 0 meaning no limit."""
+    minutes = crawl["max_run_minutes"]
+    if not math.isfinite(minutes) or minutes < 0:
+        raise ConfigError("config key 'crawl.max_run_minutes' must be a finite number of minutes, "
+                          f"0 for no limit, not {minutes!r}")
 
 
 def validate_members(members: dict[str, Any]) -> None:

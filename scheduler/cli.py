@@ -22,16 +22,24 @@ from crawler.urls import canonical_url
 from scheduler.alerts import queue_alerts
 from scheduler.changes import version_record
 from scheduler.diff import compare_records, render_html, render_text, render_unified
-from scheduler.jobs import CrawlRequest, database_path, run_crawl
+from scheduler.jobs import CrawlRequest, database_path, run_crawl, stop_on_signals
 from scheduler.mailer import MailError, deliver, send_pending
 from scheduler.reprocess import PROGRESS_EVERY
 from scheduler.reprocess import reprocess as run_reprocess
 from storage.changes import CHANGE_KINDS, list_changes, to_timestamp
 from storage.db import StorageError, open_db
+from storage.lock import CrawlBusy
 from storage.members import get_member
 from storage.releases import get_release, list_versions
 
 USER_ERRORS = (ConfigError, RosterError, StorageError)
+
+# Exit codes (README "Exit codes"): 0 done; 1 the crawl ran but did not complete (failed,
+# aborted by its time limit); 2 bad config / roster / database; 3 another crawl holds the
+# database; 128 + N stopped by signal N (130 Ctrl-C, 143 SIGTERM) after a clean stop.
+EXIT_NOT_COMPLETED = 1
+EXIT_USER_ERROR = 2
+EXIT_BUSY = 3
 
 
 def default_config() -> str | None:
@@ -49,9 +57,9 @@ db_option = click.option(
 )
 
 
-def fail(exc: Exception) -> None:
+def fail(exc: Exception, code: int = EXIT_USER_ERROR) -> None:
     click.echo(f"presswatch: {exc}", err=True)
-    sys.exit(2)
+    sys.exit(code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,8 +84,10 @@ def crawl(config_path: str | None, db_path: str | None, members: tuple[str, ...]
     """Fetch press releases into the database and print a summary.
 
     Exits 0 when the run completed, even if some sites failed (see the summary and the
-    member_runs table); exits 2 with a one-line message for a bad config, an unreadable
-    roster or a database that cannot be opened.
+    member_runs table); 1 when it failed or hit crawl.max_run_minutes; 2 with a one-line
+    message for a bad config, an unreadable roster or a database that cannot be opened; 3 when
+    another crawl is running on the same database; 130 / 143 when stopped by Ctrl-C / SIGTERM
+    (the run is closed as 'aborted' first).
     """
     request = CrawlRequest(
         config_path=config_path,
@@ -88,12 +98,17 @@ def crawl(config_path: str | None, db_path: str | None, members: tuple[str, ...]
         log_level=["ERROR", "INFO", "DEBUG"][min(verbose, 2)],
     )
     try:
-        summary = run_crawl(request)
+        with stop_on_signals(request.stop):
+            summary = run_crawl(request)
+    except CrawlBusy as exc:
+        fail(exc, EXIT_BUSY)
     except USER_ERRORS as exc:
         fail(exc)
     click.echo(format_summary(summary))
+    if request.stop.signum is not None:
+        sys.exit(128 + request.stop.signum)
     if summary["status"] != "completed":
-        sys.exit(1)
+        sys.exit(EXIT_NOT_COMPLETED)
 
 
 def format_summary(run: dict[str, Any]) -> str:

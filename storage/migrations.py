@@ -332,3 +332,12 @@ def release_listed(db: Database) -> None:
     # drops off a page it was on (same page range, listing read fine) is re-checked at once.
     _add_column(db, "releases", "listed_run_id", "INTEGER REFERENCES crawl_runs (id)")
     _add_column(db, "releases", "listed_page", "INTEGER")
+
+
+@MIGRATIONS(name="0015_crawl_ownership")
+def crawl_ownership(db: Database) -> None:
+    # heartbeat_at: the crawl process stamps its run every few seconds, so a run whose writer is
+    # gone (on another machine, where the lock file can't tell) is seen as interrupted.
+    # releases_not_saved: releases fetched but not committed (database locked, disk full).
+    _add_column(db, "crawl_runs", "heartbeat_at", "TEXT")
+    _add_column(db, "member_runs", "releases_not_saved", "INTEGER NOT NULL DEFAULT 0")
