@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         max_articles=crawl["max_articles_per_member"],
         today=today(),
         known=known,
+        max_links=crawl["max_links_per_listing"],
+        member_budget=crawl["member_budget_seconds"],
+        site_aliases=crawl["site_aliases"],
     )
     process.start()
     return 0

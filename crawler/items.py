@@ -85,6 +85,9 @@ class MemberRunItem:
     rows_undated: int = 0  # listing rows without a usable date
     articles_short: int = 0  # release pages whose body came out under 25 words (or empty)
     disagreements: int = 0  # pages where template and generic parsers disagreed
+    # Hardening (issue 8): what the URL policy refused, and what bounds left for a later run.
+    urls_refused: int = 0  # requests refused: off-site / internal redirects, bad schemes
+    articles_deferred: int = 0  # release pages left for a later run (article cap, time budget)
 
 
 @dataclass

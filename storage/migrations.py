@@ -283,3 +283,11 @@ def member_run_extraction(db: Database) -> None:
     _add_column(db, "member_runs", "parser", "TEXT")
     for column in ("rows_undated", "articles_short", "disagreements"):
         _add_column(db, "member_runs", column, "INTEGER NOT NULL DEFAULT 0")
+
+
+@MIGRATIONS(name="0016_member_run_bounds")
+def member_run_bounds(db: Database) -> None:
+    # Issue 8: requests the URL policy refused (off-site or internal redirects, bad schemes)
+    # and release pages a cap or time budget left for a later run.
+    _add_column(db, "member_runs", "urls_refused", "INTEGER NOT NULL DEFAULT 0")
+    _add_column(db, "member_runs", "articles_deferred", "INTEGER NOT NULL DEFAULT 0")

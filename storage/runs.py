@@ -19,6 +19,7 @@ MEMBER_RUN_FIELDS = frozenset(
         "status", "listing_url", "listing_found_by", "template", "releases_found",
         "releases_new", "pages_fetched", "articles_failed", "http_status", "error",
         "started_at", "finished_at", "parser", "rows_undated", "articles_short", "disagreements",
+        "urls_refused", "articles_deferred",
     }
 )
 

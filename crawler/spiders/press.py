@@ -7,6 +7,7 @@ went, so a broken site is reported in ``member_runs`` rather than passing as "no
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -28,7 +31,10 @@ from crawler.items import (
     ReleaseItem,
 )
 from crawler.listing import parse_listing
+from crawler.middlewares import INTERNAL, OverBudget, Refused, RetryLater
 from crawler.roster import Member
+from crawler.sanitize import clean_article, clean_text
+from crawler.urlpolicy import SitePolicy, UrlRefused, check_url, internal_hosts_named
 from crawler.urls import canonical_url
 
 # Statuses the callbacks decide about themselves (retries happen before they get here).
@@ -54,6 +60,13 @@ class MemberState:
     seen: set[str] = field(default_factory=set)  # release URLs requested or skipped
     listed: set[str] = field(default_factory=set)  # release URLs the listing pages showed
     listing_pages: set[str] = field(default_factory=set)
+    policy: SitePolicy = field(default_factory=SitePolicy)
+    started: float | None = None  # monotonic time of the member's first answer
+    fetches: int = 0  # release pages requested this run (the cap counts these)
+    deferred: int = 0  # release pages left for a later run (cap or time budget)
+    refused: list[str] = field(default_factory=list)  # URLs the URL policy refused, and why
+    notes: list[str] = field(default_factory=list)  # bounds that cut this member's work short
+    reported: bool = False  # its MemberRunItem has been emitted
 
     def fail(self, status: str, error: str, http_status: int | None = None) -> None:
         if self.status is None:
@@ -65,6 +78,8 @@ class MemberState:
         error = self.error
         if status == "empty" and error is None:
             error = f"no releases found on {self.listing_url} (family {self.family})"
+        if error is None and (self.notes or self.refused):
+            error = "; ".join([*self.notes, *self.refused[:1]])  # a note for an ok member
         return MemberRunItem(
             bioguide_id=self.member.bioguide_id,
             status=status,
@@ -75,7 +90,9 @@ class MemberState:
             pages_fetched=self.pages_fetched,
             articles_failed=self.articles_failed,
             http_status=self.http_status,
-            error=error,
+            error=clean_text(error),
+            urls_refused=len(self.refused),
+            articles_deferred=self.deferred,
         )
 
 
@@ -89,10 +106,20 @@ class PressSpider(scrapy.Spider):
         max_articles: int = 0,
         today: date | None = None,
         known: list[dict[str, Any]] | None = None,
+        max_links: int = 0,
+        member_budget: float = 0.0,
+        site_aliases: list[str] | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
         self.members = members
+        self.max_links = max_links
+        self.member_budget = member_budget
+        self.site_aliases = site_aliases or []
+        # robots.txt requests carry no member: any internal host a member names is allowed.
+        self.shared_policy = SitePolicy(internal_allowed=internal_hosts_named(
+            u for m in members for u in (m.homepage, m.press_url, m.rss_url)))
+        self.flushed = False
         self.known: dict[str, dict[str, dict[str, Any]]] = {}
         for release in known or []:
             urls = self.known.setdefault(release["bioguide_id"], {})
@@ -104,18 +131,59 @@ class PressSpider(scrapy.Spider):
         self.today = today or date.today()
         self.states: dict[str, MemberState] = {}
 
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PressSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        return spider
+
     async def start(self) -> AsyncIterator[Any]:
         for member in self.members:
             state = MemberState(member, known=self.known.get(member.bioguide_id, {}))
             self.states[member.bioguide_id] = state
-            if member.press_url:
+            for item in self.start_member(state):
+                yield item
+
+    def start_member(self, state: MemberState) -> Iterator[Any]:
+        """The member's first request, or its result when its URLs can't be crawled: one
+        member's bad URL is that member's error, never the end of the crawl."""
+        member = state.member
+        try:
+            press_url = checked(member.press_url, "press_url")
+            try:
+                homepage = checked(member.homepage, "homepage")
+            except UrlRefused:
+                if not press_url:
+                    raise
+                homepage = None  # only needed to discover a press page, which is configured
+            urls = (homepage, press_url, member.rss_url)
+            state.policy = SitePolicy.for_urls(
+                urls, [*self.site_aliases, *member.site_aliases], internal_hosts_named(urls))
+            member.homepage = homepage
+            if press_url:
                 state.found_by = member.press_url_source
-                yield self.listing_request(state, member.press_url, page=1)
-            elif member.homepage:
+                yield self.listing_request(state, press_url, page=1)
+            elif homepage:
                 yield self.homepage_request(state)
             else:
                 state.fail("skipped", "no press page and no homepage known")
-                yield state.result()
+                yield from self.report(state)
+        except UrlRefused as exc:
+            state.fail("error", str(exc))
+            yield from self.report(state)
+        except Exception as exc:  # noqa: BLE001 - isolate the member, whatever went wrong
+            state.fail("error", f"cannot start crawling: {type(exc).__name__}: {exc}")
+            yield from self.report(state)
+
+    def policy_for(self, bioguide_id: str | None) -> SitePolicy:
+        state = self.states.get(bioguide_id or "")
+        return state.policy if state else self.shared_policy
+
+    def over_budget(self, bioguide_id: str) -> bool:
+        state = self.states.get(bioguide_id)
+        if not self.member_budget or state is None or state.started is None:
+            return False
+        return time.monotonic() - state.started > self.member_budget
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -160,6 +228,9 @@ class PressSpider(scrapy.Spider):
             aliases = {url, *(canonical_url(u) for u in known.get("fetched_urls") or [])}
             if known["due"] and not aliases & state.seen:
                 state.seen.update(aliases)
+                if not self.take_fetch(state):
+                    state.deferred += 1
+                    continue
                 # The stored date stands in for the listing's, which this page is not on.
                 entry = ListingEntry(url=url, published=known.get("published_hint"))
                 yield self.release_request(state, url, entry, known)
@@ -169,10 +240,37 @@ class PressSpider(scrapy.Spider):
         return self.request(state, state.member.homepage, self.parse_homepage, kind="homepage")
 
     # -- callbacks ----------------------------------------------------------------------------
+    # Each callback's work runs inside ``isolated``: whatever a page does to the parsers, the
+    # exception becomes this member's error and the member's bookkeeping still completes.
 
     def parse_homepage(self, response: Response) -> Iterator[Any]:
+        return self.isolated(response, self.homepage_page(response))
+
+    def parse_listing_page(self, response: Response) -> Iterator[Any]:
+        return self.isolated(response, self.listing_page(response))
+
+    def parse_release(self, response: Response) -> Iterator[Any]:
+        return self.isolated(response, self.release_page(response))
+
+    def isolated(self, response: Response, work: Iterator[Any]) -> Iterator[Any]:
         state = self.state_of(response)
+        if state.started is None:
+            state.started = time.monotonic()
         state.pages_fetched += 1
+        try:
+            yield from work
+        except Exception as exc:  # noqa: BLE001 - one broken page must not stop the crawl
+            kind = response.meta.get("kind")
+            self.logger.warning("cannot handle %s %s: %r", kind, response.url, exc)
+            if kind == "release":
+                state.articles_failed += 1
+            else:
+                state.fail("error", f"cannot handle {kind} {response.url}: "
+                                    f"{type(exc).__name__}: {exc}")
+        yield from self.one_done(state)
+
+    def homepage_page(self, response: Response) -> Iterator[Any]:
+        state = self.state_of(response)
         if response.status == 403:
             state.fail("blocked", f"homepage {response.url} answered 403", 403)
         elif response.status != 200:
@@ -185,12 +283,10 @@ class PressSpider(scrapy.Spider):
                 yield self.listing_request(state, link, page=1)
             else:
                 state.fail("error", f"no press-release link found on homepage {response.url}")
-        yield from self.one_done(state)
 
-    def parse_listing_page(self, response: Response) -> Iterator[Any]:
+    def listing_page(self, response: Response) -> Iterator[Any]:
         state = self.state_of(response)
         page = response.meta["page"]
-        state.pages_fetched += 1
         if page == 1 and self.should_discover(state, response):
             yield self.homepage_request(state)
         elif response.status == 403:
@@ -208,11 +304,9 @@ class PressSpider(scrapy.Spider):
             else:
                 yield from self.follow_listing(state, listing, response, page)
             yield from self.rechecks(state)
-        yield from self.one_done(state)
 
-    def parse_release(self, response: Response) -> Iterator[Any]:
+    def release_page(self, response: Response) -> Iterator[Any]:
         state = self.state_of(response)
-        state.pages_fetched += 1
         entry: ListingEntry = response.meta["entry"]
         known = state.known.get(canonical_url(response.request.url))
         if known and (response.status in (404, 410) or redirected_away(response, state)):
@@ -232,17 +326,52 @@ class PressSpider(scrapy.Spider):
             else:
                 state.releases_found += 1
                 yield item
-        yield from self.one_done(state)
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
         state = self.states[request.meta["member"]]
+        if failure.check(RetryLater):
+            return  # handed back for a later try: the request is not done yet
         reason = failure.getErrorMessage() or failure.type.__name__
-        if request.meta.get("kind") == "release":
+        kind = request.meta.get("kind")
+        if failure.check(OverBudget):
+            state.deferred += 1
+            note = f"time budget of {self.member_budget:g}s spent; the rest waits for a later run"
+            if note not in state.notes:
+                state.notes.append(note)
+        elif failure.check(Refused):
+            state.refused.append(f"refused: {reason}")
+            if kind == "release":
+                state.articles_failed += 1
+            else:
+                state.fail("error", f"{kind} refused: {reason}")
+        elif kind == "release":
             state.articles_failed += 1
         else:
-            state.fail("error", f"{request.meta.get('kind')} {request.url}: {reason}")
+            state.fail("error", f"{kind} {request.url}: {reason}")
         yield from self.one_done(state)
+
+    def idle(self) -> None:
+        """Every member gets its result, even one whose last request vanished unanswered."""
+        if self.flushed or all(s.reported for s in self.states.values()):
+            return
+        self.flushed = True
+        request = scrapy.Request("data:,", callback=self.flush, dont_filter=True,
+                                 meta={INTERNAL: True, "dont_obey_robotstxt": True})
+        self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def flush(self, response: Response) -> Iterator[MemberRunItem]:
+        for state in self.states.values():
+            if not state.reported:
+                state.fail("error", "the crawl ended before this member's pages all answered")
+                yield from self.report(state)
+        for member in self.members:  # members the start never reached
+            if member.bioguide_id not in self.states:
+                state = MemberState(member)
+                self.states[member.bioguide_id] = state
+                state.fail("error", "the crawl ended before this member was started")
+                yield from self.report(state)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -252,7 +381,24 @@ class PressSpider(scrapy.Spider):
     def one_done(self, state: MemberState) -> Iterator[MemberRunItem]:
         state.pending -= 1
         if state.pending == 0:
+            yield from self.report(state)
+
+    def report(self, state: MemberState) -> Iterator[MemberRunItem]:
+        if not state.reported:
+            state.reported = True
             yield state.result()
+
+    def take_fetch(self, state: MemberState) -> bool:
+        """Whether one more release page fits this member's cap and time budget this run."""
+        if self.over_budget(state.member.bioguide_id):
+            return False
+        if self.max_articles and state.fetches >= self.max_articles:
+            note = f"cap of {self.max_articles} release pages reached; the rest waits"
+            if note not in state.notes:
+                state.notes.append(note)
+            return False
+        state.fetches += 1
+        return True
 
     def should_discover(self, state: MemberState, response: Response) -> bool:
         """A missing press page (404/410, or a redirect to the homepage) → try the homepage."""
@@ -271,33 +417,51 @@ class PressSpider(scrapy.Spider):
 
     def follow_listing(
         self, state: MemberState, listing: Listing, response: Response, page: int
-    ) -> Iterator[scrapy.Request]:
+    ) -> Iterator[Any]:
         state.family = state.family or listing.family
-        home = urlsplit(state.member.homepage or response.url).hostname or ""
-        shown = [canonical_url(e.url) for e in listing.entries]
+        entries = listing.entries
+        if self.max_links and len(entries) > self.max_links:
+            state.notes.append(f"listing {response.url} shows {len(entries)} links; "
+                               f"only the first {self.max_links} are read")
+            entries = entries[: self.max_links]
+        shown = [canonical_url(e.url) for e in entries]
         if page > 1 and not set(shown) - state.listed:
             return  # paged past the end: the site looped back to page 1 or repeated itself
         state.listed.update(shown)
-        fresh = [e for e in listing.entries if canonical_url(e.url) not in state.seen]
-        seen_only = []
-        for entry in fresh:
+        new: list[tuple[ListingEntry, dict[str, Any] | None]] = []
+        due: list[tuple[ListingEntry, dict[str, Any] | None]] = []
+        seen_only: list[str] = []
+        for entry in entries:
             url = canonical_url(entry.url)
+            if url in state.seen:
+                continue
             state.seen.add(url)
-            if not same_host(url, home, response.url):
+            if not (state.policy.on_site(url) or same_host(url, response.url)):
                 continue
             known = state.known.get(url)
-            if known:
-                state.seen.add(known["url"])
-                if not known["due"]:
+            if not known:
+                new.append((entry, None))
+                continue
+            state.seen.add(known["url"])
+            if known["due"]:
+                due.append((entry, known))
+            else:
+                seen_only.append(known["url"])
+        # Unknown releases first: under the cap, what is new matters most; the deferred ones
+        # are still listed next run, and not known yet, so they come first again then.
+        for entry, known in [*new, *due]:
+            if self.take_fetch(state):
+                yield self.release_request(state, entry.url, entry, known)
+            else:
+                state.deferred += 1
+                if known:
                     seen_only.append(known["url"])
-                    continue
-            if self.max_articles and len(state.seen) > self.max_articles:
-                break
-            yield self.release_request(state, entry.url, entry, known)
         if seen_only:
             yield ListingSeenItem(seen_only)
         next_url = listing.next_url
-        if page < self.pages and next_url and next_url not in state.listing_pages:
+        if (page < self.pages and next_url and next_url not in state.listing_pages
+                and not self.over_budget(state.member.bioguide_id)
+                and (state.policy.on_site(next_url) or same_host(next_url, response.url))):
             yield self.listing_request(state, next_url, page=page + 1)
 
     def release_item(
@@ -311,6 +475,7 @@ class PressSpider(scrapy.Spider):
         except Exception as exc:  # a page we cannot read is a failed release, not a crash
             self.logger.warning("cannot parse release %s: %r", response.url, exc)
             return None
+        article = clean_article(article)  # no terminal escapes or controls reach storage
         if not article.title or not article.paragraphs:
             return None
         headers = response.headers
@@ -325,6 +490,11 @@ class PressSpider(scrapy.Spider):
             etag=header(headers, b"ETag"),
             last_modified=header(headers, b"Last-Modified"),
         )
+
+
+def checked(url: str | None, what: str) -> str | None:
+    """A configured URL, or UrlRefused when it is not an http(s) URL."""
+    return None if url is None else check_url(url, what)
 
 
 def redirected_away(response: Response, state: MemberState) -> bool:
