@@ -20,6 +20,7 @@ from crawler.urlpolicy import SitePolicy, is_internal_host, is_ip
 
 HELD = "_presswatch_group"
 INTERNAL = "_presswatch_internal"  # meta flag of the spider's own data: requests
+RETRIES_WAITING = "presswatch/retries_waiting"  # stats key: retries handed back, not yet due
 
 
 class Refused(IgnoreRequest):
@@ -191,12 +192,18 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def later(self, retry: Request, wait: float) -> Request:
         if wait <= 0 or self.crawler is None:
             return retry
-        self.waiting += 1
+        self.count_waiting(+1)
         asyncio.get_running_loop().call_later(wait, self.resume, retry)
         raise RetryLater(f"{retry.url}: retry in {wait:.1f}s")
 
+    def count_waiting(self, change: int) -> None:
+        """Kept in the stats too: the spider must not take a waiting member for a lost one."""
+        self.waiting += change
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.set_value(RETRIES_WAITING, self.waiting)
+
     def resume(self, retry: Request) -> None:
-        self.waiting -= 1
+        self.count_waiting(-1)
         assert self.crawler is not None and self.crawler.engine is not None
         self.crawler.engine.crawl(retry)
 

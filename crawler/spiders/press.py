@@ -7,6 +7,7 @@ went, so a broken site is reported in ``member_runs`` rather than passing as "no
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from crawler.items import (
     ReleaseItem,
 )
 from crawler.listing import parse_listing
-from crawler.middlewares import INTERNAL, OverBudget, Refused, RetryLater
+from crawler.middlewares import INTERNAL, RETRIES_WAITING, OverBudget, Refused, RetryLater
 from crawler.roster import Member
 from crawler.sanitize import clean_article, clean_text
 from crawler.urlpolicy import SitePolicy, UrlRefused, check_url, internal_hosts_named
@@ -302,6 +303,9 @@ class PressSpider(scrapy.Spider):
             except Exception as exc:  # one broken site must not stop the crawl
                 state.fail("error", f"cannot parse listing {response.url}: {exc!r}")
             else:
+                if not listing.entries and looks_blocked(response.text):
+                    state.fail("blocked", f"listing {response.url} answered a block page",
+                               response.status)
                 yield from self.follow_listing(state, listing, response, page)
             yield from self.rechecks(state)
 
@@ -321,7 +325,7 @@ class PressSpider(scrapy.Spider):
                 state.fail("blocked", f"release {response.url} answered 403", 403)
         else:
             item = self.release_item(state, response, entry)
-            if item is None or degraded(item, known):
+            if item is None or degraded(item, known) or blocked_page(item, response):
                 state.articles_failed += 1  # a block page or broken page: health, not an edit
             else:
                 state.releases_found += 1
@@ -332,7 +336,7 @@ class PressSpider(scrapy.Spider):
         state = self.states[request.meta["member"]]
         if failure.check(RetryLater):
             return  # handed back for a later try: the request is not done yet
-        reason = failure.getErrorMessage() or failure.type.__name__
+        reason = describe_failure(failure)
         kind = request.meta.get("kind")
         if failure.check(OverBudget):
             state.deferred += 1
@@ -355,6 +359,8 @@ class PressSpider(scrapy.Spider):
         """Every member gets its result, even one whose last request vanished unanswered."""
         if self.flushed or all(s.reported for s in self.states.values()):
             return
+        if self.crawler.stats.get_value(RETRIES_WAITING, 0):
+            return  # those members' retries are still to come
         self.flushed = True
         request = scrapy.Request("data:,", callback=self.flush, dont_filter=True,
                                  meta={INTERNAL: True, "dont_obey_robotstxt": True})
@@ -412,8 +418,19 @@ class PressSpider(scrapy.Spider):
     def parse_any_listing(self, response: Response, state: MemberState) -> Listing:
         """A listing page or feed: the family comes from the markup, the member's template
         is only a hint (so a redesigned site keeps working)."""
-        return parse_listing(response.text, response.url, today=self.today,
+        return parse_listing(self.bounded_text(response), response.url, today=self.today,
                              hint=state.member.family_hint())
+
+    def bounded_text(self, response: Response) -> str:
+        """The page, cut after a few times the link budget: parsing 100k links takes seconds
+        and the budget would drop them anyway."""
+        text = response.text
+        if not self.max_links:
+            return text
+        for count, match in enumerate(LINK_START.finditer(text), start=1):
+            if count > LINKS_PARSED_PER_BUDGET * self.max_links:
+                return text[: match.start()]
+        return text
 
     def follow_listing(
         self, state: MemberState, listing: Listing, response: Response, page: int
@@ -490,6 +507,35 @@ class PressSpider(scrapy.Spider):
             etag=header(headers, b"ETag"),
             last_modified=header(headers, b"Last-Modified"),
         )
+
+
+# A CDN or bot wall answering 200: no listing rows and one of these phrases.
+BLOCK_MARKERS = re.compile(
+    r"access denied|request blocked|attention required|are you a robot|captcha|"
+    r"reference&#32;&#35;|checking your browser|unusual traffic", re.I)
+WRAPPED_FAILURE = re.compile(r"\[?<twisted\.python\.failure\.Failure [\w.]+: (.*?)>\]?")
+LINK_START = re.compile(r"<a[\s>]", re.I)
+LINKS_PARSED_PER_BUDGET = 3  # anchors kept per link in the budget (menus, pagers, chrome)
+
+
+def describe_failure(failure: Failure) -> str:
+    """One readable line: Twisted wraps connection errors in lists of further failures."""
+    reasons = getattr(failure.value, "reasons", None)
+    if reasons:
+        inner = "; ".join(r.getErrorMessage() if isinstance(r, Failure) else str(r)
+                          for r in reasons)
+        return f"{failure.type.__name__}: {inner}"
+    text = failure.getErrorMessage() or failure.type.__name__
+    return WRAPPED_FAILURE.sub(r"\1", text)
+
+
+def looks_blocked(text: str) -> bool:
+    return len(text) < 20_000 and bool(BLOCK_MARKERS.search(text))
+
+
+def blocked_page(item: ReleaseItem, response: Response) -> bool:
+    """A bot wall answering 200 where a release was expected: a few words, a block phrase."""
+    return item.article.word_count < 60 and looks_blocked(response.text)
 
 
 def checked(url: str | None, what: str) -> str | None:
