@@ -80,6 +80,7 @@ class Site:
     fault: str | None = None
     fault_paths: list[str] | None = None
     fault_target: str | None = None
+    retry_after: str = "1"  # the Retry-After header of the 503 / 429 faults
 
     @property
     def first_name(self) -> str:

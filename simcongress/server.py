@@ -311,7 +311,7 @@ class SimServer:
     def _fault_response(self, site: Site, fault: str, target: str, headers: Any) -> Response:
         base = self.base_url(site)
         if fault in ("500", "503", "429"):
-            wait = [("Retry-After", "1")] if fault != "500" else []
+            wait = [("Retry-After", site.retry_after)] if fault != "500" else []
             return _html(NOT_FOUND_PAGE.replace("Page not found", "Server error"), int(fault),
                          wait)
         if fault == "403":

@@ -75,3 +75,49 @@ def test_article_cap_leaves_the_rest_for_later_runs_which_fetch_them(tmp_path):
     assert "cap of 5 release pages reached" in runs[0]["error"]
     new = rows(tmp_path / "pw.db", "select release_id from changes where kind = 'new'")
     assert len(new) == 12 == len({r["release_id"] for r in new})
+
+
+def test_retry_after_waits_do_not_hold_other_hosts(tmp_path):
+    """Hosts answering 429 wait for their retry without taking the crawl's request slots: a
+    healthy site is crawled completely before any of their retries is due."""
+    congress = build_congress(5, releases_per_site=8, seed=23, families=["house-evo"])
+    throttled, healthy = congress.sites[:4], congress.sites[4]
+    healthy.press_url_in_config = True
+    for site in throttled:
+        site.fault, site.retry_after = "429", "3"
+    with serve(congress) as server:
+        roster = write_roster(congress, server, tmp_path / "roster.yaml")
+        config = write_config(congress, server, tmp_path / "config.yaml", roster.name,
+                              database="pw.db",
+                              crawl={"delay_seconds": 0, "retries": 1, "concurrent_requests": 2,
+                                     "max_retry_after_seconds": 3,
+                                     "host_groups": {"127.0.0.1": 2}})
+        result = crawl(config, tmp_path)
+        assert result.returncode == 0, result.stderr[-3000:]
+        healthy_times = [r.timestamp for r in server.requests_for(healthy)]
+        retries = [sorted(r.timestamp for r in server.requests_for(site)
+                          if r.path == site.listing_path)[1:] for site in throttled]
+        retries = [t for times in retries for t in times]
+    assert "members 1 ok, 0 empty, 0 blocked, 4 error" in result.stdout
+    assert len(healthy_times) == 1 + 1 + 8  # robots.txt, listing, releases
+    assert len(retries) == len(throttled)  # each throttled listing was retried once
+    assert max(healthy_times) < min(retries)
+
+
+def test_escape_sequences_are_stripped_before_storage(tmp_path):
+    congress = build_congress(1, releases_per_site=2, seed=24, families=["house-evo"])
+    release = congress.sites[0].releases[0]
+    release.title = "Smith \x1b[2J\x1b]0;owned\x07acts <script>x()</script> '; DROP TABLE x; --"
+    release.paragraphs[0] = "\x1b[31mWASHINGTON\x1b[0m \x9b1m– " + release.paragraphs[0]
+    with serve(congress) as server:
+        roster = write_roster(congress, server, tmp_path / "roster.yaml")
+        config = write_config(congress, server, tmp_path / "config.yaml", roster.name,
+                              database="pw.db", crawl={"delay_seconds": 0, "retries": 0})
+        result = crawl(config, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    stored = rows(tmp_path / "pw.db", "select title, body_text from releases")
+    assert len(stored) == 2
+    text = "".join(r["title"] + r["body_text"] for r in stored)
+    assert not any(ord(c) < 32 and c != "\n" or 0x7f <= ord(c) <= 0x9f for c in text)
+    titles = {r["title"] for r in stored}
+    assert "Smith acts <script>x()</script> '; DROP TABLE x; --" in titles

@@ -68,6 +68,7 @@ class MemberState:
     refused: list[str] = field(default_factory=list)  # URLs the URL policy refused, and why
     notes: list[str] = field(default_factory=list)  # bounds that cut this member's work short
     reported: bool = False  # its MemberRunItem has been emitted
+    javascript: bool = False  # an empty listing page that builds its rows with JavaScript
 
     def fail(self, status: str, error: str, http_status: int | None = None) -> None:
         if self.status is None:
@@ -79,6 +80,8 @@ class MemberState:
         error = self.error
         if status == "empty" and error is None:
             error = f"no releases found on {self.listing_url} (family {self.family})"
+            if self.javascript:
+                error += ": the page builds its listing with JavaScript"
         if error is None and (self.notes or self.refused):
             error = "; ".join([*self.notes, *self.refused[:1]])  # a note for an ok member
         return MemberRunItem(
@@ -306,6 +309,8 @@ class PressSpider(scrapy.Spider):
                 if not listing.entries and looks_blocked(response.text):
                     state.fail("blocked", f"listing {response.url} answered a block page",
                                response.status)
+                elif not listing.entries and looks_javascript_only(response.text):
+                    state.javascript = True
                 yield from self.follow_listing(state, listing, response, page)
             yield from self.rechecks(state)
 
@@ -527,6 +532,16 @@ def describe_failure(failure: Failure) -> str:
         return f"{failure.type.__name__}: {inner}"
     text = failure.getErrorMessage() or failure.type.__name__
     return WRAPPED_FAILURE.sub(r"\1", text)
+
+
+JAVASCRIPT_APP = re.compile(
+    r'id="__next"|id="__nuxt"|window\.__NUXT__|id="root"></div>|id="app"></div>|'
+    r"<noscript>[^<]{0,200}javascript", re.I)
+
+
+def looks_javascript_only(text: str) -> bool:
+    """An app shell: the rows arrive later from a script, the HTML has none."""
+    return bool(JAVASCRIPT_APP.search(text))
 
 
 def looks_blocked(text: str) -> bool:
