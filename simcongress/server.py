@@ -49,7 +49,7 @@ FAULTS = (
     "huge-listing",
 )
 RAW_FAULTS = ("reset", "slow-drip", "truncated")
-FAULT_DELAY = 3.0  # seconds "timeout" waits and "slow-drip" drips: above a test's timeout
+FAULT_DELAY = 5.0  # seconds "timeout" waits and "slow-drip" drips: above a test's timeout
 OVERSIZED_BYTES = 12 * 1024 * 1024
 BOMB_BYTES = 64 * 1024 * 1024  # decompressed size of the gzip bomb (about 64 KB on the wire)
 HUGE_LISTING_LINKS = 100_000

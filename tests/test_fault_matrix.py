@@ -56,7 +56,9 @@ CONTROLS = 2  # healthy sites crawled alongside
 PAGES = 3
 CRAWL = {
     "delay_seconds": 0, "retries": 1, "retry_backoff_seconds": 0.1,
-    "max_retry_after_seconds": 1, "timeout_seconds": 1.5, "max_page_bytes": 8 * 1024 * 1024,
+    "max_retry_after_seconds": 1,
+    # Well under the simulator's FAULT_DELAY (5 s), well over a loaded machine's slowest page.
+    "timeout_seconds": 3, "max_page_bytes": 8 * 1024 * 1024,
     "max_links_per_listing": 500, "max_articles_per_member": 50,
     "host_groups": {"127.0.0.1": 12}, "concurrent_requests": 16,
     # Every known release is re-fetched on every run, so every fault meets re-checks too.
@@ -162,7 +164,9 @@ def test_every_crawl_completes(matrix):
     counts = Counter(status for status, _ in MATRIX.values())
     summary = (f"members {counts['ok'] + CONTROLS} ok, 0 empty, {counts['blocked']} blocked, "
                f"{counts['error']} error, 0 skipped")
-    assert summary in matrix["runs"][1].stdout
+    statuses = {name: member_run(matrix["db"], 2, site.bioguide_id)["status"]
+                for name, site in matrix["sites"].items()}
+    assert summary in matrix["runs"][1].stdout, statuses
 
 
 @pytest.mark.parametrize("fault", list(MATRIX))
