@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         today=today(),
         known=known,
         templates=templates_enabled(),
+        max_links=crawl["max_links_per_listing"],
+        member_budget=crawl["member_budget_seconds"],
+        site_aliases=crawl["site_aliases"],
     )
     process.start()
     return exit_code(crawler)

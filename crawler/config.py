@@ -37,7 +37,14 @@ DEFAULTS: dict[str, Any] = {
         "concurrent_requests": 16,
         # Hosts ending in a key share that many requests in flight, whatever the host.
         "host_groups": {"house.gov": 4},
-        "max_articles_per_member": 0,
+        # Release pages fetched per member and run; the rest (still listed) come on later runs.
+        "max_articles_per_member": 200,
+        # Release links read from one listing page; a page with 100k links is not a listing.
+        "max_links_per_listing": 1000,
+        # Seconds one member's site may take in a run before its remaining pages wait.
+        "member_budget_seconds": 900.0,
+        # Domains every member's redirects may lead to (besides the member's own site).
+        "site_aliases": [],
         "removal_confirm_hours": 6.0,
         # Wall-clock budget of one crawl run; past it the crawl is stopped cleanly (aborted).
         "max_run_minutes": 240.0,
@@ -83,6 +90,32 @@ MEMBER_OVERRIDE_KEYS: dict[str, type | tuple[type, ...]] = {
     "rss_url": str,
     "template": str,
     "enabled": bool,
+    "site_aliases": list,
+}
+
+# (minimum, whether the minimum itself is allowed) for every numeric key; all must be finite.
+RANGES: dict[str, tuple[float, bool]] = {
+    "crawl.pages": (1, True),
+    "crawl.delay_seconds": (0, True),
+    "crawl.timeout_seconds": (0, False),
+    "crawl.retries": (0, True),
+    "crawl.retry_backoff_seconds": (0, True),
+    "crawl.max_retry_after_seconds": (0, True),
+    "crawl.max_page_bytes": (0, False),
+    "crawl.concurrent_requests": (1, True),
+    "crawl.max_articles_per_member": (0, True),
+    "crawl.max_links_per_listing": (1, True),
+    "crawl.member_budget_seconds": (0, False),
+    "crawl.removal_confirm_hours": (0, True),
+    "crawl.recheck.every_run_days": (0, True),
+    "crawl.recheck.daily_until_days": (0, True),
+    "crawl.recheck.weekly_until_days": (0, True),
+    "crawl.recheck.archive_days": (0, True),  # 0 = no archive sweep
+    "crawl.max_run_minutes": (0, True),  # 0 = no limit
+    "alerts.smtp.timeout_seconds": (0, False),
+    "alerts.max_changes_per_email": (1, True),
+    "alerts.health_after_failures": (1, True),
+    "alerts.retry_backoff_minutes": (0, True),
 }
 
 
@@ -99,19 +132,21 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"config file {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8"
+            ) from exc
         try:
             data = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
-            raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+            raise ConfigError(f"config file {path} is not valid YAML: {one_line(exc)}") from exc
         if not isinstance(data, dict):
             raise ConfigError(f"config file {path} must be a mapping of keys to values")
     config = merge(DEFAULTS, data, "")
     validate_members(config["members"])
-    if config["crawl"]["pages"] < 1:
-        raise ConfigError("crawl.pages must be at least 1")
-    if config["crawl"]["delay_seconds"] < 0:
-        raise ConfigError("crawl.delay_seconds must not be negative")
-    validate_run_budget(config["crawl"])
+    validate_ranges(config)
+    validate_host_groups(config["crawl"]["host_groups"])
+    validate_domains("crawl.site_aliases", config["crawl"]["site_aliases"])
     config["alerts"] = validate_alerts(config["alerts"])
     if path is not None:
         config["_config_dir"] = str(Path(path).resolve().parent)
@@ -141,6 +176,44 @@ def merge(defaults: dict[str, Any], given: dict[str, Any], prefix: str) -> dict[
     return result
 
 
+def one_line(exc: Exception) -> str:
+    """Errors end up on one terminal line; YAML's messages span several."""
+    return " ".join(str(exc).split())
+
+
+def validate_ranges(config: dict[str, Any]) -> None:
+    for name, (minimum, inclusive) in RANGES.items():
+        value: Any = config
+        for part in name.split("."):
+            value = value[part]
+        if not math.isfinite(value):
+            raise ConfigError(f"config key '{name}' must be a finite number, not {value!r}")
+        if value < minimum or (value == minimum and not inclusive):
+            bound = f"at least {minimum}" if inclusive else f"greater than {minimum}"
+            raise ConfigError(f"config key '{name}' must be {bound}, not {value!r}")
+
+
+def validate_host_groups(groups: dict[Any, Any]) -> None:
+    for suffix, limit in groups.items():
+        if not isinstance(suffix, str) or not suffix.strip("."):
+            raise ConfigError(f"config key 'crawl.host_groups' has a bad host suffix {suffix!r}")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ConfigError(
+                f"config key 'crawl.host_groups.{suffix}' must be a whole number of at least 1,"
+                f" not {limit!r}"
+            )
+
+
+def validate_domains(name: str, domains: Any) -> None:
+    if not isinstance(domains, list):
+        raise ConfigError(f"config key '{name}' must be a list of domain names")
+    for domain in domains:
+        if not isinstance(domain, str) or not domain.strip(".") or "/" in domain:
+            raise ConfigError(
+                f"config key '{name}' must list domain names (like example.org), not {domain!r}"
+            )
+
+
 def check_type(name: str, value: Any, default: Any) -> Any:
     if isinstance(default, bool):
         if not isinstance(value, bool):
@@ -158,15 +231,11 @@ def check_type(name: str, value: Any, default: Any) -> Any:
         if not isinstance(value, str) or not value:
             raise ConfigError(f"config key '{name}' must be a non-empty string, not {value!r}")
         return value
+    if isinstance(default, list):
+        if not isinstance(value, list):
+            raise ConfigError(f"config key '{name}' must be a list, not {value!r}")
+        return value
     return value
-
-
-def validate_run_budget(crawl: dict[str, Any]) -> None:
-    """crawl.max_run_minutes: a finite number of minutes, 0 meaning no limit."""
-    minutes = crawl["max_run_minutes"]
-    if not math.isfinite(minutes) or minutes < 0:
-        raise ConfigError("config key 'crawl.max_run_minutes' must be a finite number of minutes, "
-                          f"0 for no limit, not {minutes!r}")
 
 
 def validate_members(members: dict[str, Any]) -> None:
@@ -181,6 +250,8 @@ def validate_members(members: dict[str, Any]) -> None:
                 raise ConfigError(
                     f"config key 'members.{bioguide}.{key}' has the wrong type: {value!r}"
                 )
+            if key == "site_aliases":
+                validate_domains(f"members.{bioguide}.site_aliases", value)
 
 
 def validate_alerts(alerts: dict[str, Any]) -> dict[str, Any]:
@@ -195,8 +266,6 @@ def validate_alerts(alerts: dict[str, Any]) -> dict[str, Any]:
                               f"or null, not {smtp[key]!r}")
     if not 0 < smtp["port"] < 65536:
         raise ConfigError(f"config key 'alerts.smtp.port' must be a TCP port, not {smtp['port']}")
-    if alerts["max_changes_per_email"] < 1:
-        raise ConfigError("config key 'alerts.max_changes_per_email' must be at least 1")
     subscribers = alerts["subscribers"]
     if not isinstance(subscribers, list):
         raise ConfigError("config key 'alerts.subscribers' must be a list")

@@ -88,6 +88,9 @@ class MemberRunItem:
     # The way to the listing when the homepage was asked, e.g.
     # "/old-press 404 → homepage → /news 404 → /media-center 10 rows" (None otherwise).
     discovery_path: str | None = None
+    # Hardening (issue 8): what the URL policy refused, and what bounds left for a later run.
+    urls_refused: int = 0  # requests refused: off-site / internal redirects, bad schemes
+    articles_deferred: int = 0  # release pages left for a later run (article cap, time budget)
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""Downloader middlewares: politeness (per-host slots, host groups, Crawl-delay), retries, and
-a watch for a network that is down altogether."""
+"""Downloader middlewares: URL policy and budgets, politeness (per-host slots, host groups,
+Crawl-delay), retries, and a watch for a network that is down altogether."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DontCloseSpider,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
+    IgnoreRequest,
 )
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
@@ -23,7 +25,75 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 from twisted.internet.error import ConnectError, DNSLookupError
 
+from crawler.urlpolicy import SitePolicy, is_internal_host, is_ip
+
 HELD = "_presswatch_group"
+INTERNAL = "_presswatch_internal"  # meta flag of the spider's own data: requests
+RETRIES_WAITING = "presswatch/retries_waiting"  # stats key: retries handed back, not yet due
+
+
+class Refused(IgnoreRequest):
+    """The URL policy refused a request (scheme, internal address, off-site redirect)."""
+
+
+class OverBudget(IgnoreRequest):
+    """The member's time budget is spent: the page waits for a later run."""
+
+
+class RetryLater(IgnoreRequest):
+    """The request was handed back to be retried later; its callback is still to come."""
+
+
+class UrlPolicyMiddleware:
+    """Refuses what crawler.urlpolicy forbids, for every request and every redirect hop, and
+    a member's not-yet-fetched release pages once its time budget is spent.
+
+    Redirects come back through here as new requests (with ``redirect_urls`` in meta), so an
+    off-site or internal redirect target is refused before it is fetched. Host names are also
+    resolved once: a public name pointing at an internal address is refused too.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 30.0)
+        self.resolved: dict[str, bool] = {}  # host → resolves to an internal address
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> UrlPolicyMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        if request.meta.get(INTERNAL) and request.url.startswith("data:"):
+            return
+        spider: Any = self.crawler.spider
+        member = request.meta.get("member")
+        policy: SitePolicy = spider.policy_for(member)
+        redirects = request.meta.get("redirect_urls") or []
+        reason = policy.refusal(request.url, redirected_from=redirects[-1] if redirects else None)
+        if reason is None:
+            reason = await self.resolved_refusal(urlparse_cached(request).hostname or "", policy)
+        if reason is not None:
+            raise Refused(reason)
+        if member and request.meta.get("kind") == "release" and spider.over_budget(member):
+            raise OverBudget(f"{request.url}: the member's time budget is spent")
+
+    async def resolved_refusal(self, host: str, policy: SitePolicy) -> str | None:
+        host = host.lower().rstrip(".")
+        if not host or is_ip(host) or host in policy.internal_allowed:
+            return None
+        if host not in self.resolved:
+            self.resolved[host] = await self.resolves_internal(host)
+        if self.resolved[host]:
+            return f"{host} resolves to an internal address (not named in the roster or config)"
+        return None
+
+    async def resolves_internal(self, host: str) -> bool:
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await asyncio.wait_for(loop.getaddrinfo(host, None), self.timeout)
+        except (TimeoutError, OSError):
+            return False  # unresolvable: the download itself fails and says so
+        return any(is_internal_host(str(info[4][0])) for info in infos)
 
 
 class PolitenessMiddleware:
@@ -87,12 +157,28 @@ class PolitenessMiddleware:
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    """Scrapy's retries, plus a growing wait between tries and respect for ``Retry-After``."""
+    """Scrapy's retries, plus a growing wait between tries and respect for ``Retry-After``.
+
+    The wait happens outside the downloader: sleeping here would hold one of the crawl's
+    ``concurrent_requests`` slots, so twenty hosts answering 429 would stall every healthy
+    site. The retry is instead handed back to the engine when its time comes (the original
+    request ends with :class:`RetryLater`, which the spider does not count as done), and the
+    spider is kept open while retries wait.
+    """
 
     def __init__(self, settings: Any):
         super().__init__(settings)
         self.backoff = settings.getfloat("PRESSWATCH_RETRY_BACKOFF", 1.0)
         self.max_wait = settings.getfloat("PRESSWATCH_MAX_RETRY_AFTER", 120.0)
+        self.crawler: Crawler | None = None
+        self.waiting = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        middleware = cls(crawler.settings)
+        middleware.crawler = crawler
+        crawler.signals.connect(middleware.spider_idle, signal=signals.spider_idle)
+        return middleware
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
@@ -100,8 +186,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response
-        await asyncio.sleep(self.wait_seconds(request, response))
-        return retry
+        return self.later(retry, self.wait_seconds(request, response))
 
     async def process_exception(
         self, request: Request, exception: Exception
@@ -109,9 +194,31 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
             return None
         retry = self._retry(request, exception)
-        if retry is not None:
-            await asyncio.sleep(self.wait_seconds(request, None))
-        return retry
+        if retry is None:
+            return None
+        return self.later(retry, self.wait_seconds(request, None))
+
+    def later(self, retry: Request, wait: float) -> Request:
+        if wait <= 0 or self.crawler is None:
+            return retry
+        self.count_waiting(+1)
+        asyncio.get_running_loop().call_later(wait, self.resume, retry)
+        raise RetryLater(f"{retry.url}: retry in {wait:.1f}s")
+
+    def count_waiting(self, change: int) -> None:
+        """Kept in the stats too: the spider must not take a waiting member for a lost one."""
+        self.waiting += change
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.set_value(RETRIES_WAITING, self.waiting)
+
+    def resume(self, retry: Request) -> None:
+        self.count_waiting(-1)
+        assert self.crawler is not None and self.crawler.engine is not None
+        self.crawler.engine.crawl(retry)
+
+    def spider_idle(self) -> None:
+        if self.waiting:
+            raise DontCloseSpider
 
     def wait_seconds(self, request: Request, response: Response | None) -> float:
         tries = request.meta.get("retry_times", 0)

@@ -67,6 +67,7 @@ class Member:
     template: str | None = None  # a hint; the crawler decides from the page's markup
     press_url_source: str = "none"  # "config" | "bundled" | "none" (then discovered)
     enabled: bool = True
+    site_aliases: list[str] = field(default_factory=list)  # other domains that are its site
     hints: dict[str, str] = field(default_factory=dict)  # bundled per-member selector hints
 
     def as_dict(self) -> dict[str, Any]:
@@ -104,10 +105,14 @@ def read_roster(path: Path) -> list[dict[str, Any]]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RosterError(f"cannot read roster {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RosterError(
+            f"roster {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8"
+        ) from exc
     try:
         people = yaml.load(text, Loader=YamlLoader)
     except yaml.YAMLError as exc:
-        raise RosterError(f"roster {path} is not valid YAML: {exc}") from exc
+        raise RosterError(f"roster {path} is not valid YAML: {' '.join(str(exc).split())}") from exc
     if not isinstance(people, list) or not people:
         raise RosterError(f"roster {path} must be a non-empty list of people")
     return people
@@ -119,23 +124,34 @@ def member_from_person(person: Any, path: Path) -> Member:
         name = person["name"]
         term = person["terms"][-1]
         kind = term["type"]
-    except (KeyError, IndexError, TypeError) as exc:
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
         raise RosterError(
             f"roster {path}: an entry lacks id.bioguide, name or terms ({exc})"
         ) from exc
     if kind not in ("rep", "sen"):
         raise RosterError(f"roster {path}: {bioguide} has term type {kind!r}, not rep or sen")
+    if not isinstance(name, dict) or not isinstance(term, dict):
+        raise RosterError(
+            f"roster {path}: {bioguide}'s name and terms must be mappings"
+            " (name: {first: ..., last: ...}), not {name!r}"
+        )
     full_name = name.get("official_full") or f"{name.get('first', '')} {name.get('last', '')}"
     return Member(
         bioguide_id=str(bioguide),
-        name=full_name.strip(),
+        name=str(full_name).strip(),
         chamber="house" if kind == "rep" else "senate",
         state=str(term.get("state", "")),
         district=term.get("district") if kind == "rep" else None,
         party=str(term.get("party", "")),
-        homepage=term.get("url"),
-        rss_url=(term.get("rss_url") or "").replace("&amp;", "&") or None,
+        # Kept as text even when it is no URL (``url: 12345``): the crawl refuses it for this
+        # member alone, with a message, instead of the whole roster failing.
+        homepage=text_or_none(term.get("url")),
+        rss_url=(text_or_none(term.get("rss_url")) or "").replace("&amp;", "&") or None,
     )
+
+
+def text_or_none(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
 
 
 @lru_cache(maxsize=1)
@@ -155,7 +171,10 @@ def bundled_template_hints() -> dict[str, dict[str, str]]:
 
 def same_site(a: str | None, b: str | None) -> bool:
     def host(url: str) -> str:
-        return (urlsplit(url).hostname or "").removeprefix("www.")
+        try:
+            return (urlsplit(url).hostname or "").removeprefix("www.")
+        except ValueError:  # e.g. "http://[oops" from a hand-edited roster
+            return ""
 
     return bool(a and b) and host(a) == host(b)
 
@@ -192,6 +211,8 @@ def apply_overrides(members: list[Member], overrides: dict[str, dict[str, Any]])
             member.template = override["template"]
         if "enabled" in override:
             member.enabled = override["enabled"]
+        if "site_aliases" in override:
+            member.site_aliases = list(override["site_aliases"])
 
 
 def select_members(members: list[Member], wanted: list[str] | None) -> list[Member]:

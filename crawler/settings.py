@@ -7,6 +7,26 @@ from typing import Any
 # Statuses worth another try later; 403 is not among them (it means *blocked*, see spider).
 RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
 
+# Scrapy extensions a crawl needs: its stats and log counters. Everything else is off, by name
+# and through EXTENSIONS_BASE, so an extension a Scrapy upgrade adds stays off too. The
+# remote-control extension in particular runs Python sent over HTTP and leaves a token file
+# in the user's home; telnet is a console into the process.
+KEPT_EXTENSIONS = {
+    "scrapy.extensions.corestats.CoreStats": 0,
+    "scrapy.extensions.logcount.LogCount": 0,
+}
+OFF_EXTENSIONS = (
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.extensions.remote_control.RemoteControl",
+    "scrapy.extensions.memusage.MemoryUsage",
+    "scrapy.extensions.memdebug.MemoryDebugger",
+    "scrapy.extensions.closespider.CloseSpider",
+    "scrapy.extensions.feedexport.FeedExporter",
+    "scrapy.extensions.logstats.LogStats",
+    "scrapy.extensions.spiderstate.SpiderState",
+    "scrapy.extensions.throttle.AutoThrottle",
+)
+
 
 def scrapy_settings(crawl: dict[str, Any], log_level: str = "ERROR") -> dict[str, Any]:
     """The Scrapy settings for one crawl; ``crawl`` is config["crawl"]."""
@@ -38,14 +58,19 @@ def scrapy_settings(crawl: dict[str, Any], log_level: str = "ERROR") -> dict[str
         "HTTPCACHE_ENABLED": False,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
+        "MEMUSAGE_ENABLED": False,
         "LOG_LEVEL": log_level,
         "LOGSTATS_INTERVAL": 0,
         "DOWNLOADER_MIDDLEWARES": {
+            # Before robots.txt (100) and everything else: a refused URL is never fetched.
+            "crawler.middlewares.UrlPolicyMiddleware": 50,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.middlewares.BackoffRetryMiddleware": 550,
             "crawler.middlewares.PolitenessMiddleware": 990,
             "crawler.middlewares.NetworkWatchMiddleware": 995,
         },
         "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 300},
-        "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},
+        "EXTENSIONS_BASE": KEPT_EXTENSIONS,
+        "EXTENSIONS": dict.fromkeys(OFF_EXTENSIONS),
     }

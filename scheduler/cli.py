@@ -18,16 +18,19 @@ from tabulate import tabulate
 from crawler import clock
 from crawler.config import ConfigError, load_config
 from crawler.roster import RosterError, load_members
+from crawler.sanitize import printable
 from crawler.urls import canonical_url
 from scheduler.alerts import queue_alerts
 from scheduler.changes import version_record
 from scheduler.diff import compare_records, render_html, render_text, render_unified
+from scheduler.health import COLUMNS as HEALTH_COLUMNS
+from scheduler.health import member_health
 from scheduler.jobs import CrawlRequest, database_path, run_crawl, stop_on_signals
 from scheduler.mailer import MailError, deliver, send_pending
 from scheduler.reprocess import PROGRESS_EVERY
 from scheduler.reprocess import reprocess as run_reprocess
 from storage.changes import CHANGE_KINDS, list_changes, to_timestamp
-from storage.db import StorageError, open_db
+from storage.db import StorageError, open_db, open_db_read_only
 from storage.lock import CrawlBusy
 from storage.members import get_member
 from storage.releases import get_release, list_versions
@@ -58,8 +61,30 @@ db_option = click.option(
 
 
 def fail(exc: Exception, code: int = EXIT_USER_ERROR) -> None:
-    click.echo(f"presswatch: {exc}", err=True)
+    echo(f"presswatch: {exc}", err=True)
     sys.exit(code)
+
+
+def echo(text: str, **kwargs: Any) -> None:
+    """Print, without any escape sequence or control character a scraped page smuggled in
+    (colours, clear screen, a window title): terminals and HTML readers get plain text."""
+    click.echo(printable(text), **kwargs)
+
+
+def to_json(data: Any) -> str:
+    """JSON whose strings carry no control characters either: json.dumps writes ESC as
+    ``\\u001b``, which a consumer decodes straight back into a live escape sequence."""
+    return json.dumps(printable_data(data), indent=2, ensure_ascii=False)
+
+
+def printable_data(data: Any) -> Any:
+    if isinstance(data, str):
+        return printable(data)
+    if isinstance(data, dict):
+        return {k: printable_data(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [printable_data(v) for v in data]
+    return data
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,7 +129,7 @@ def crawl(config_path: str | None, db_path: str | None, members: tuple[str, ...]
         fail(exc, EXIT_BUSY)
     except USER_ERRORS as exc:
         fail(exc)
-    click.echo(format_summary(summary))
+    echo(format_summary(summary))
     if request.stop.signum is not None:
         sys.exit(128 + request.stop.signum)
     if summary["status"] != "completed":
@@ -168,9 +193,9 @@ def members(config_path: str | None, fmt: str) -> None:
         fail(exc)
     rows = [{column: getattr(m, column) for column in MEMBER_COLUMNS} for m in roster]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
+        echo(to_json(rows))
     else:
-        click.echo(tabulate(rows, headers="keys"))
+        echo(tabulate(rows, headers="keys"))
 
 
 # --- reading the change history ----------------------------------------------------------------
@@ -179,6 +204,11 @@ def members(config_path: str | None, fmt: str) -> None:
 def open_database(config_path: str | None, db_path: str | None) -> Database:
     """The configured database, which must exist already (reading never creates one)."""
     return open_db(database_path(load_config(config_path), db_path), create=False)
+
+
+def open_reader(config_path: str | None, db_path: str | None) -> Database:
+    """The configured database, opened read-only: read commands never write to it."""
+    return open_db_read_only(database_path(load_config(config_path), db_path))
 
 
 def parse_since(value: str, now: datetime) -> str:
@@ -231,20 +261,19 @@ def changes(config_path: str | None, db_path: str | None, since: str | None,
     """
     try:
         cutoff = parse_since(since, clock.now()) if since else None
-        db = open_database(config_path, db_path)
+        db = open_reader(config_path, db_path)
         if member and get_member(db, member) is None:
             raise StorageError(f"no member {member!r} in the database")
         rows = list_changes(db, since=cutoff, kinds=list(kinds) or None, member=member,
                             limit=limit)
     except (*USER_ERRORS, click.BadParameter) as exc:
         fail(exc)
-    click.echo(format_changes(rows, fmt), nl=False)
+    echo(format_changes(rows, fmt), nl=False)
 
 
 def format_changes(rows: list[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps([{c: r[c] for c in CHANGE_JSON_COLUMNS} for r in rows], indent=2,
-                          ensure_ascii=False) + "\n"
+        return to_json([{c: r[c] for c in CHANGE_JSON_COLUMNS} for r in rows]) + "\n"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, CHANGE_COLUMNS, extrasaction="ignore", lineterminator="\n")
@@ -287,7 +316,7 @@ def history(config_path: str | None, db_path: str | None, release: str, fmt: str
     RELEASE_ID is the release's id or its URL (tracking parameters and #fragments are ignored).
     """
     try:
-        db = open_database(config_path, db_path)
+        db = open_reader(config_path, db_path)
         row = find_release(db, release)
         versions = list_versions(db, row["id"])
         events = list(reversed(list_changes(db, release_id=row["id"])))  # oldest first
@@ -295,10 +324,9 @@ def history(config_path: str | None, db_path: str | None, release: str, fmt: str
     except USER_ERRORS as exc:
         fail(exc)
     if fmt == "json":
-        click.echo(json.dumps(history_json(row, name, versions, events), indent=2,
-                              ensure_ascii=False))
+        echo(to_json(history_json(row, name, versions, events)))
     else:
-        click.echo(history_table(row, name, versions, events))
+        echo(history_table(row, name, versions, events))
 
 
 def introduced_by(events: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
@@ -380,16 +408,16 @@ def diff(config_path: str | None, db_path: str | None, release: str, from_versio
     `presswatch history RELEASE_ID`).
     """
     try:
-        db = open_database(config_path, db_path)
+        db = open_reader(config_path, db_path)
         row = find_release(db, release)
         versions = {v["version"]: v for v in list_versions(db, row["id"])}
         pair = pick_versions(row, versions, from_version, to_version)
     except (*USER_ERRORS, LookupError) as exc:
         fail(exc)
     if pair is None:
-        click.echo(f"release {row['id']} has only one version: nothing to compare")
+        echo(f"release {row['id']} has only one version: nothing to compare")
         return
-    click.echo(render_version_diff(row, versions[pair[0]], versions[pair[1]], fmt), nl=False)
+    echo(render_version_diff(row, versions[pair[0]], versions[pair[1]], fmt), nl=False)
 
 
 def pick_versions(release: dict[str, Any], versions: dict[int, dict[str, Any]],
@@ -434,6 +462,38 @@ def render_version_diff(release: dict[str, Any], old: dict[str, Any], new: dict[
     return "\n".join(header) + "\n\n" + render_text(result)
 
 
+# --- health --------------------------------------------------------------------------------------
+
+
+@main.command()
+@config_option
+@db_option
+@click.option("--member", metavar="BIOGUIDE", help="only this member")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="output format (json has every field)")
+def health(config_path: str | None, db_path: str | None, member: str | None, fmt: str) -> None:
+    """Per member: the last success and status, consecutive failures, releases seen in the
+    last 30 days, family and parser, and a verdict: ok, stale, empty, javascript-only,
+    blocked or broken (see docs/health.md).
+
+    Reads the database read-only. Exits 0 (whatever the verdicts), 2 for a bad config or a
+    database that cannot be opened.
+    """
+    try:
+        db = open_reader(config_path, db_path)
+        if member and get_member(db, member) is None:
+            raise StorageError(f"no member {member!r} in the database")
+        rows = member_health(db, clock.now(), member)
+    except USER_ERRORS as exc:
+        fail(exc)
+    if fmt == "json":
+        echo(to_json(rows))
+        return
+    table = [{**{c: r[c] for c in HEALTH_COLUMNS}, "last_error": clip(r["last_error"], 60)}
+             for r in rows]
+    echo(tabulate(table, headers="keys") if table else "no members in the database")
+
+
 # --- re-extraction -----------------------------------------------------------------------------
 
 
@@ -464,7 +524,7 @@ def reprocess(config_path: str | None, db_path: str | None, members: tuple[str, 
     except USER_ERRORS as exc:
         fail(exc)
     for release_id, why in summary.failed[:MAX_FAILURES_SHOWN]:
-        click.echo(f"release {release_id}: {why}", err=True)
+        echo(f"release {release_id}: {why}", err=True)
     if len(summary.failed) > MAX_FAILURES_SHOWN:
         click.echo(f"… and {len(summary.failed) - MAX_FAILURES_SHOWN} more", err=True)
     click.echo(summary.line())
@@ -516,13 +576,13 @@ def alerts_preview(config_path: str | None, db_path: str | None, subscriber: str
     except USER_ERRORS as exc:
         fail(exc)
     if not report.messages:
-        click.echo("nothing pending" + (f" for {subscriber}" if subscriber else ""))
+        echo("nothing pending" + (f" for {subscriber}" if subscriber else ""))
         return
     for message, digest in zip(report.messages, report.digests, strict=True):
         path = preview_path(Path(html_path), message["To"], len(report.messages))
         path.write_text(digest.html, encoding="utf-8")
-        click.echo(f"To: {message['To']}\nSubject: {message['Subject']}\n(HTML part: {path})\n")
-        click.echo(digest.text)
+        echo(f"To: {message['To']}\nSubject: {message['Subject']}\n(HTML part: {path})\n")
+        echo(digest.text)
 
 
 def preview_path(path: Path, recipient: str, count: int) -> Path:
@@ -552,10 +612,10 @@ def alerts_send(config_path: str | None, db_path: str | None, dry_run: bool) -> 
     except (*USER_ERRORS, MailError) as exc:
         fail(exc)
     for message in report.messages:
-        click.echo(f"{'would send' if dry_run else 'to'} {message['To']}: {message['Subject']}")
+        echo(f"{'would send' if dry_run else 'to'} {message['To']}: {message['Subject']}")
     for email, error in report.failed:
-        click.echo(f"failed: {email}: {error}", err=True)
-    click.echo(report.line())
+        echo(f"failed: {email}: {error}", err=True)
+    echo(report.line())
     if report.failed:
         sys.exit(1)
 

@@ -75,6 +75,12 @@ class Site:
     delay: float = 0.0  # seconds to wait before answering each request
     conditional: bool = True  # False: articles carry no ETag / Last-Modified and never answer 304
     past_end: str | None = None  # override the family's "loop" | "empty" | "404"
+    # A misbehaving server (see server.FAULTS): on every path but robots.txt, or only on
+    # ``fault_paths``. ``fault_target`` is where the redirect faults send the crawler.
+    fault: str | None = None
+    fault_paths: list[str] | None = None
+    fault_target: str | None = None
+    retry_after: str = "1"  # the Retry-After header of the 503 / 429 faults
 
     @property
     def first_name(self) -> str:

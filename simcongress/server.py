@@ -8,11 +8,15 @@ rendered from the Congress's current state, so a test mutates the model between 
 from __future__ import annotations
 
 import calendar
+import gzip
 import hashlib
+import io
 import itertools
 import json
+import re
 import selectors
 import socket
+import struct
 import threading
 import time
 import traceback
@@ -38,6 +42,17 @@ HEADERS_OF_INTEREST = (
     "Cache-Control",
     "Referer",
 )
+# What a hostile or broken server does, by Site.fault name (see _fault_response / _serve_raw).
+FAULTS = (
+    "500", "503", "429", "403", "cdn-block-200", "reset", "timeout", "slow-drip", "truncated",
+    "oversized", "gzip-bomb", "windows-1252", "invalid-utf8", "redirect-loop", "redirect",
+    "huge-listing",
+)
+RAW_FAULTS = ("reset", "slow-drip", "truncated")
+FAULT_DELAY = 5.0  # seconds "timeout" waits and "slow-drip" drips: above a test's timeout
+OVERSIZED_BYTES = 12 * 1024 * 1024
+BOMB_BYTES = 64 * 1024 * 1024  # decompressed size of the gzip bomb (about 64 KB on the wire)
+HUGE_LISTING_LINKS = 100_000
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -79,6 +94,8 @@ class _Handler(BaseHTTPRequestHandler):
     def finish(self) -> None:
         try:
             super().finish()
+        except OSError:
+            pass  # a fault closed or reset the connection already
         finally:
             self.server.sim._connections_discard(self.connection)
 
@@ -220,8 +237,14 @@ class SimServer:
             site = self.congress.site(slug)
             if site.delay:
                 time.sleep(site.delay)
+            fault = _fault_of(site, handler.path)
+            if fault in RAW_FAULTS:
+                status = _serve_raw(handler, fault)
+                return
             if handler.command == "POST":
                 response = Response(405, [("Allow", "GET, HEAD")])
+            elif fault:
+                response = self._fault_response(site, fault, handler.path, handler.headers)
             else:
                 try:
                     response = self.respond(site, handler.path, handler.headers)
@@ -285,6 +308,41 @@ class SimServer:
             return Response(200, [("Content-Type", "application/pdf")], PDF)
         return _html(NOT_FOUND_PAGE, 404)
 
+    def _fault_response(self, site: Site, fault: str, target: str, headers: Any) -> Response:
+        base = self.base_url(site)
+        if fault in ("500", "503", "429"):
+            wait = [("Retry-After", site.retry_after)] if fault != "500" else []
+            return _html(NOT_FOUND_PAGE.replace("Page not found", "Server error"), int(fault),
+                         wait)
+        if fault == "403":
+            return _blocked(403, base, target)
+        if fault == "cdn-block-200":
+            return _blocked(200, base, target)
+        if fault == "timeout":
+            time.sleep(FAULT_DELAY)
+        if fault == "oversized":
+            return Response(200, [("Content-Type", HTML)], b" " * OVERSIZED_BYTES)
+        if fault == "gzip-bomb":
+            return Response(200, [("Content-Type", HTML), ("Content-Encoding", "gzip")],
+                            _gzip_bomb())
+        if fault == "redirect-loop":
+            hop = "1" if target.endswith("?hop=0") else "0"
+            return Response(302, [("Location", base + target.split("?")[0] + "?hop=" + hop)])
+        if fault == "redirect":
+            target_url = site.fault_target or "/"
+            location = target_url if "://" in target_url else base + target_url
+            return Response(302, [("Location", location), ("Content-Type", HTML)], b"Moved")
+        response = self.respond(site, target, headers)
+        if fault == "windows-1252":
+            response = _as_windows_1252(response)
+        elif fault == "invalid-utf8":
+            response.body = response.body.replace(b"<body", b"<!-- \xff\xfe\xc3( --><body", 1)
+        elif fault == "huge-listing":
+            links = "".join(f'<li><a href="/press/extra-{i}">Extra {i}</a></li>'
+                            for i in range(HUGE_LISTING_LINKS))
+            response.body = response.body.replace(b"</body>", f"<ul>{links}</ul></body>".encode())
+        return response
+
     def _article(
         self,
         site: Site,
@@ -343,6 +401,67 @@ class SimServer:
                 self._versions[key] = (digest, stamp)
                 return stamp
             return previous[1]
+
+
+def _fault_of(site: Site, target: str) -> str | None:
+    if not site.fault or target.split("?", 1)[0] == "/robots.txt":
+        return None
+    if site.fault_paths is not None and target.split("?", 1)[0] not in site.fault_paths:
+        return None
+    return site.fault
+
+
+def _serve_raw(handler: Any, fault: str) -> int:
+    """Faults below HTTP: a connection reset, a body dripping in too slowly, a short body."""
+    connection = handler.connection
+    handler.close_connection = True
+    if fault == "reset":  # SO_LINGER 0: close() sends RST instead of FIN
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        connection.close()
+        return 0
+    body = b"<html><body>" + b"<p>drip</p>" * 200 + b"</body></html>"
+    head = (f"HTTP/1.1 200 OK\r\nContent-Type: {HTML}\r\n"
+            f"Content-Length: {len(body) + (1000 if fault == 'truncated' else 0)}\r\n"
+            "Connection: close\r\n\r\n").encode()
+    try:
+        connection.sendall(head)
+        if fault == "truncated":
+            connection.sendall(body[: len(body) // 2])
+        else:
+            end = time.monotonic() + FAULT_DELAY
+            for i in range(len(body)):
+                if time.monotonic() > end:
+                    break
+                connection.sendall(body[i : i + 1])
+                time.sleep(0.05)
+        connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # the crawler gave up first
+    return 200
+
+
+_BOMB: list[bytes] = []
+
+
+def _gzip_bomb() -> bytes:
+    if not _BOMB:
+        out = io.BytesIO()
+        with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as fh:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(BOMB_BYTES // len(chunk)):
+                fh.write(chunk)
+        _BOMB.append(out.getvalue())
+    return _BOMB[0]
+
+
+def _as_windows_1252(response: Response) -> Response:
+    """The same page in windows-1252, with no charset in the headers or the markup."""
+    text = response.body.decode("utf-8")
+    text = re.sub(r"<meta[^>]*charset[^>]*>", "", text, flags=re.I)
+    headers = [(k, "text/html" if k.lower() == "content-type" else v)
+               for k, v in response.headers]
+    body = text.encode("cp1252", errors="xmlcharrefreplace")
+    return Response(response.status, headers, body)
 
 
 def _find_release(site: Site, target: str) -> SimRelease | None:

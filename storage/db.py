@@ -51,6 +51,47 @@ def open_db(
     return db
 
 
+def open_db_read_only(path: str | Path) -> sqlite_utils.Database:
+    """Open an existing database for reading only: nothing is written, not even a migration.
+
+    Works on a read-only file (``chmod 444``) and in a read-only directory, as docs/schema.md
+    promises readers. SQLite's ``mode=ro`` still needs the ``-shm`` file of a WAL database;
+    where that cannot be created the directory is read-only, so no writer can be working on
+    the file either, and it is opened as ``immutable``.
+    """
+    file = Path(path).expanduser()
+    if file.is_dir():
+        raise StorageError(f"cannot open database {file}: it is a directory")
+    if not file.exists():
+        raise StorageError(f"cannot open database {file}: no such file")
+    _check_header(file)
+    base = file.resolve().as_uri()
+    conn: sqlite3.Connection | None = None
+    for query in ("mode=ro", "mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(f"{base}?{query}", uri=True)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            break
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+                conn = None
+            error = exc
+    if conn is None:
+        raise StorageError(f"cannot open database {file}: {_describe(error)}")
+    db = sqlite_utils.Database(conn)
+    from storage.migrations import MIGRATIONS
+
+    if MIGRATIONS.pending(db):
+        conn.close()
+        raise StorageError(
+            f"database {file} was written by an older presswatch: run `presswatch crawl` "
+            "(or any writing command) on it once to upgrade it"
+        )
+    return db
+
+
 def _check_path(file: Path, create: bool) -> None:
     """Fail early, with a clear message, on what SQLite would report as 'unable to open'."""
     if file.is_dir():

@@ -341,3 +341,9 @@ def crawl_ownership(db: Database) -> None:
     # releases_not_saved: releases fetched but not committed (database locked, disk full).
     _add_column(db, "crawl_runs", "heartbeat_at", "TEXT")
     _add_column(db, "member_runs", "releases_not_saved", "INTEGER NOT NULL DEFAULT 0")
+@MIGRATIONS(name="0016_member_run_bounds")
+def member_run_bounds(db: Database) -> None:
+    # Issue 8: requests the URL policy refused (off-site or internal redirects, bad schemes)
+    # and release pages a cap or time budget left for a later run.
+    _add_column(db, "member_runs", "urls_refused", "INTEGER NOT NULL DEFAULT 0")
+    _add_column(db, "member_runs", "articles_deferred", "INTEGER NOT NULL DEFAULT 0")

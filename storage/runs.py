@@ -28,6 +28,7 @@ MEMBER_RUN_FIELDS = frozenset(
         "started_at", "finished_at", "parser", "rows_undated", "articles_short", "disagreements",
         "discovery_path",
         "releases_not_saved",
+        "urls_refused", "articles_deferred",
     }
 )
 

@@ -7,6 +7,8 @@ went, so a broken site is reported in ``member_runs`` rather than passing as "no
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -30,7 +34,10 @@ from crawler.items import (
     ReleaseItem,
 )
 from crawler.listing import parse_listing
+from crawler.middlewares import INTERNAL, RETRIES_WAITING, OverBudget, Refused, RetryLater
 from crawler.roster import Member
+from crawler.sanitize import clean_article, clean_text
+from crawler.urlpolicy import SitePolicy, UrlRefused, check_url, internal_hosts_named
 from crawler.urls import canonical_url
 
 # Statuses the callbacks decide about themselves (retries happen before they get here).
@@ -65,6 +72,14 @@ class MemberState:
     listed_on: dict[str, int] = field(default_factory=dict)  # … and the page each was on
     listing_complete: bool = False  # every listing page of the run was read without error
     listing_pages: set[str] = field(default_factory=set)
+    policy: SitePolicy = field(default_factory=SitePolicy)
+    started: float | None = None  # monotonic time of the member's first answer
+    fetches: int = 0  # release pages requested this run (the cap counts these)
+    deferred: int = 0  # release pages left for a later run (cap or time budget)
+    refused: list[str] = field(default_factory=list)  # URLs the URL policy refused, and why
+    notes: list[str] = field(default_factory=list)  # bounds that cut this member's work short
+    reported: bool = False  # its MemberRunItem has been emitted
+    javascript: bool = False  # an empty listing page that builds its rows with JavaScript
 
     def fail(self, status: str, error: str, http_status: int | None = None) -> None:
         if self.status is None:
@@ -76,6 +91,10 @@ class MemberState:
         error = self.error
         if status == "empty" and error is None:
             error = f"no releases found on {self.listing_url} (family {self.family})"
+            if self.javascript:
+                error += ": the page builds its listing with JavaScript"
+        if error is None and (self.notes or self.refused):
+            error = "; ".join([*self.notes, *self.refused[:1]])  # a note for an ok member
         return MemberRunItem(
             bioguide_id=self.member.bioguide_id,
             status=status,
@@ -86,12 +105,14 @@ class MemberState:
             pages_fetched=self.pages_fetched,
             articles_failed=self.articles_failed,
             http_status=self.http_status,
-            error=error,
+            error=clean_text(error),
             parser=self.parser,
             rows_undated=self.rows_undated,
             articles_short=self.articles_short,
             disagreements=self.disagreements,
             discovery_path=" → ".join(self.path) if "homepage" in self.path else None,
+            urls_refused=len(self.refused),
+            articles_deferred=self.deferred,
         )
 
 
@@ -106,10 +127,20 @@ class PressSpider(scrapy.Spider):
         today: date | None = None,
         known: list[dict[str, Any]] | None = None,
         templates: bool = True,
+        max_links: int = 0,
+        member_budget: float = 0.0,
+        site_aliases: list[str] | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
         self.members = members
+        self.max_links = max_links
+        self.member_budget = member_budget
+        self.site_aliases = site_aliases or []
+        # robots.txt requests carry no member: any internal host a member names is allowed.
+        self.shared_policy = SitePolicy(internal_allowed=internal_hosts_named(
+            u for m in members for u in (m.homepage, m.press_url, m.rss_url)))
+        self.flushed = False
         self.known: dict[str, dict[str, dict[str, Any]]] = {}
         for release in known or []:
             urls = self.known.setdefault(release["bioguide_id"], {})
@@ -123,18 +154,59 @@ class PressSpider(scrapy.Spider):
         self.templates = templates
         self.states: dict[str, MemberState] = {}
 
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PressSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        return spider
+
     async def start(self) -> AsyncIterator[Any]:
         for member in self.members:
             state = MemberState(member, known=self.known.get(member.bioguide_id, {}))
             self.states[member.bioguide_id] = state
-            if member.press_url:
+            for item in self.start_member(state):
+                yield item
+
+    def start_member(self, state: MemberState) -> Iterator[Any]:
+        """The member's first request, or its result when its URLs can't be crawled: one
+        member's bad URL is that member's error, never the end of the crawl."""
+        member = state.member
+        try:
+            press_url = checked(member.press_url, "press_url")
+            try:
+                homepage = checked(member.homepage, "homepage")
+            except UrlRefused:
+                if not press_url:
+                    raise
+                homepage = None  # only needed to discover a press page, which is configured
+            urls = (homepage, press_url, member.rss_url)
+            state.policy = SitePolicy.for_urls(
+                urls, [*self.site_aliases, *member.site_aliases], internal_hosts_named(urls))
+            member.homepage = homepage
+            if press_url:
                 state.found_by = member.press_url_source
-                yield self.listing_request(state, member.press_url, page=1)
-            elif member.homepage:
+                yield self.listing_request(state, press_url, page=1)
+            elif homepage:
                 yield self.homepage_request(state)
             else:
                 state.fail("skipped", "no press page and no homepage known")
-                yield state.result()
+                yield from self.report(state)
+        except UrlRefused as exc:
+            state.fail("error", str(exc))
+            yield from self.report(state)
+        except Exception as exc:  # noqa: BLE001 - isolate the member, whatever went wrong
+            state.fail("error", f"cannot start crawling: {type(exc).__name__}: {exc}")
+            yield from self.report(state)
+
+    def policy_for(self, bioguide_id: str | None) -> SitePolicy:
+        state = self.states.get(bioguide_id or "")
+        return state.policy if state else self.shared_policy
+
+    def over_budget(self, bioguide_id: str) -> bool:
+        state = self.states.get(bioguide_id)
+        if not self.member_budget or state is None or state.started is None:
+            return False
+        return time.monotonic() - state.started > self.member_budget
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -179,6 +251,9 @@ class PressSpider(scrapy.Spider):
             aliases = {url, *(canonical_url(u) for u in known.get("fetched_urls") or [])}
             if known["due"] and not aliases & state.seen:
                 state.seen.update(aliases)
+                if not self.take_fetch(state):
+                    state.deferred += 1
+                    continue
                 # The stored date stands in for the listing's, which this page is not on.
                 entry = ListingEntry(url=url, published=known.get("published_hint"))
                 yield self.release_request(state, url, entry, known)
@@ -205,10 +280,37 @@ class PressSpider(scrapy.Spider):
         return self.request(state, state.member.homepage, self.parse_homepage, kind="homepage")
 
     # -- callbacks ----------------------------------------------------------------------------
+    # Each callback's work runs inside ``isolated``: whatever a page does to the parsers, the
+    # exception becomes this member's error and the member's bookkeeping still completes.
 
     def parse_homepage(self, response: Response) -> Iterator[Any]:
+        return self.isolated(response, self.homepage_page(response))
+
+    def parse_listing_page(self, response: Response) -> Iterator[Any]:
+        return self.isolated(response, self.listing_page(response))
+
+    def parse_release(self, response: Response) -> Iterator[Any]:
+        return self.isolated(response, self.release_page(response))
+
+    def isolated(self, response: Response, work: Iterator[Any]) -> Iterator[Any]:
         state = self.state_of(response)
+        if state.started is None:
+            state.started = time.monotonic()
         state.pages_fetched += 1
+        try:
+            yield from work
+        except Exception as exc:  # noqa: BLE001 - one broken page must not stop the crawl
+            kind = response.meta.get("kind")
+            self.logger.warning("cannot handle %s %s: %r", kind, response.url, exc)
+            if kind == "release":
+                state.articles_failed += 1
+            else:
+                state.fail("error", f"cannot handle {kind} {response.url}: "
+                                    f"{type(exc).__name__}: {exc}")
+        yield from self.one_done(state)
+
+    def homepage_page(self, response: Response) -> Iterator[Any]:
+        state = self.state_of(response)
         state.path.append("homepage")
         if response.status == 403:
             state.fail("blocked", f"homepage {response.url} answered 403", 403)
@@ -223,12 +325,10 @@ class PressSpider(scrapy.Spider):
                 yield self.next_candidate(state)
             else:
                 state.fail("error", f"no press-release link found on homepage {response.url}")
-        yield from self.one_done(state)
 
-    def parse_listing_page(self, response: Response) -> Iterator[Any]:
+    def listing_page(self, response: Response) -> Iterator[Any]:
         state = self.state_of(response)
         page = response.meta["page"]
-        state.pages_fetched += 1
         if page == 1 and (instead := self.instead_of(state, response, unusable(response))):
             yield instead
         elif response.status == 403:
@@ -244,15 +344,20 @@ class PressSpider(scrapy.Spider):
             except Exception as exc:  # one broken site must not stop the crawl
                 state.fail("error", f"cannot parse listing {response.url}: {exc!r}")
                 listing = None
-            if page == 1 and listing is not None and (
+            if listing is not None and not listing.entries and looks_blocked(response.text):
+                state.fail("blocked", f"listing {response.url} answered a block page",
+                           response.status)
+                yield from self.rechecks(state)
+            elif page == 1 and listing is not None and (
                 instead := self.instead_of(state, response, "0 rows" * (not listing.entries))
             ):
                 yield instead
             else:
                 if listing is not None:
+                    if not listing.entries and looks_javascript_only(response.text):
+                        state.javascript = True
                     yield from self.follow_listing(state, listing, response, page)
                 yield from self.rechecks(state)
-        yield from self.one_done(state)
 
     def instead_of(
         self, state: MemberState, response: Response, problem: str
@@ -275,9 +380,8 @@ class PressSpider(scrapy.Spider):
         state.found_by = "discovered"
         return self.listing_request(state, state.candidates.pop(0), page=1)
 
-    def parse_release(self, response: Response) -> Iterator[Any]:
+    def release_page(self, response: Response) -> Iterator[Any]:
         state = self.state_of(response)
-        state.pages_fetched += 1
         entry: ListingEntry = response.meta["entry"]
         known = state.known.get(canonical_url(response.request.url))
         if known and (response.status in (404, 410) or redirected_away(response, state)):
@@ -292,22 +396,59 @@ class PressSpider(scrapy.Spider):
                 state.fail("blocked", f"release {response.url} answered 403", 403)
         else:
             item = self.release_item(state, response, entry)
-            if item is None or degraded(item, known):
+            if item is None or degraded(item, known) or blocked_page(item, response):
                 state.articles_failed += 1  # a block page or broken page: health, not an edit
             else:
                 state.releases_found += 1
                 yield item
-        yield from self.one_done(state)
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
         state = self.states[request.meta["member"]]
-        reason = failure.getErrorMessage() or failure.type.__name__
-        if request.meta.get("kind") == "release":
+        if failure.check(RetryLater):
+            return  # handed back for a later try: the request is not done yet
+        reason = describe_failure(failure)
+        kind = request.meta.get("kind")
+        if failure.check(OverBudget):
+            state.deferred += 1
+            note = f"time budget of {self.member_budget:g}s spent; the rest waits for a later run"
+            if note not in state.notes:
+                state.notes.append(note)
+        elif failure.check(Refused):
+            state.refused.append(f"refused: {reason}")
+            if kind == "release":
+                state.articles_failed += 1
+            else:
+                state.fail("error", f"{kind} refused: {reason}")
+        elif kind == "release":
             state.articles_failed += 1
         else:
-            state.fail("error", f"{request.meta.get('kind')} {request.url}: {reason}")
+            state.fail("error", f"{kind} {request.url}: {reason}")
         yield from self.one_done(state)
+
+    def idle(self) -> None:
+        """Every member gets its result, even one whose last request vanished unanswered."""
+        if self.flushed or all(s.reported for s in self.states.values()):
+            return
+        if self.crawler.stats.get_value(RETRIES_WAITING, 0):
+            return  # those members' retries are still to come
+        self.flushed = True
+        request = scrapy.Request("data:,", callback=self.flush, dont_filter=True,
+                                 meta={INTERNAL: True, "dont_obey_robotstxt": True})
+        self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def flush(self, response: Response) -> Iterator[MemberRunItem]:
+        for state in self.states.values():
+            if not state.reported:
+                state.fail("error", "the crawl ended before this member's pages all answered")
+                yield from self.report(state)
+        for member in self.members:  # members the start never reached
+            if member.bioguide_id not in self.states:
+                state = MemberState(member)
+                self.states[member.bioguide_id] = state
+                state.fail("error", "the crawl ended before this member was started")
+                yield from self.report(state)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -319,6 +460,11 @@ class PressSpider(scrapy.Spider):
         if state.pending == 0:
             if state.listing_complete and state.status is None and state.listed_on:
                 yield ListedItem(state.member.bioguide_id, self.listed_pages(state))
+            yield from self.report(state)
+
+    def report(self, state: MemberState) -> Iterator[MemberRunItem]:
+        if not state.reported:
+            state.reported = True
             yield state.result()
 
     @staticmethod
@@ -330,18 +476,45 @@ class PressSpider(scrapy.Spider):
             pages.setdefault(known["url"] if known else url, page)
         return pages
 
+    def take_fetch(self, state: MemberState) -> bool:
+        """Whether one more release page fits this member's cap and time budget this run."""
+        if self.over_budget(state.member.bioguide_id):
+            return False
+        if self.max_articles and state.fetches >= self.max_articles:
+            note = f"cap of {self.max_articles} release pages reached; the rest waits"
+            if note not in state.notes:
+                state.notes.append(note)
+            return False
+        state.fetches += 1
+        return True
+
     def parse_any_listing(self, response: Response, state: MemberState) -> Listing:
         """A listing page or feed: the family comes from the markup, the member's template
         is only a hint (so a redesigned site keeps working)."""
-        return parse_listing(response.text, response.url, today=self.today,
+        return parse_listing(self.bounded_text(response), response.url, today=self.today,
                              hint=state.member.family_hint(), templates=self.templates)
+
+    def bounded_text(self, response: Response) -> str:
+        """The page, cut after a few times the link budget: parsing 100k links takes seconds
+        and the budget would drop them anyway."""
+        text = response.text
+        if not self.max_links:
+            return text
+        for count, match in enumerate(LINK_START.finditer(text), start=1):
+            if count > LINKS_PARSED_PER_BUDGET * self.max_links:
+                return text[: match.start()]
+        return text
 
     def follow_listing(
         self, state: MemberState, listing: Listing, response: Response, page: int
-    ) -> Iterator[scrapy.Request]:
+    ) -> Iterator[Any]:
         state.family = state.family or listing.family
-        home = urlsplit(state.member.homepage or response.url).hostname or ""
-        shown = [canonical_url(e.url) for e in listing.entries]
+        entries = listing.entries
+        if self.max_links and len(entries) > self.max_links:
+            state.notes.append(f"listing {response.url} shows {len(entries)} links; "
+                               f"only the first {self.max_links} are read")
+            entries = entries[: self.max_links]
+        shown = [canonical_url(e.url) for e in entries]
         if page > 1 and not set(shown) - state.listed:
             # Paged past the end: the site looped back to page 1 or repeated itself.
             yield from self.dropped_rechecks(state, page - 1)
@@ -352,26 +525,40 @@ class PressSpider(scrapy.Spider):
         state.listed.update(shown)
         for url in shown:
             state.listed_on.setdefault(url, page)
-        fresh = [e for e in listing.entries if canonical_url(e.url) not in state.seen]
-        seen_only = []
-        for entry in fresh:
+        new: list[tuple[ListingEntry, dict[str, Any] | None]] = []
+        due: list[tuple[ListingEntry, dict[str, Any] | None]] = []
+        seen_only: list[str] = []
+        for entry in entries:
             url = canonical_url(entry.url)
+            if url in state.seen:
+                continue
             state.seen.add(url)
-            if not same_host(url, home, response.url):
+            if not (state.policy.on_site(url) or same_host(url, response.url)):
                 continue
             known = state.known.get(url)
-            if known:
-                state.seen.add(known["url"])
-                if not known["due"]:
+            if not known:
+                new.append((entry, None))
+                continue
+            state.seen.add(known["url"])
+            if known["due"]:
+                due.append((entry, known))
+            else:
+                seen_only.append(known["url"])
+        # Unknown releases first: under the cap, what is new matters most; the deferred ones
+        # are still listed next run, and not known yet, so they come first again then.
+        for entry, known in [*new, *due]:
+            if self.take_fetch(state):
+                yield self.release_request(state, entry.url, entry, known)
+            else:
+                state.deferred += 1
+                if known:
                     seen_only.append(known["url"])
-                    continue
-            if self.max_articles and len(state.seen) > self.max_articles:
-                break
-            yield self.release_request(state, entry.url, entry, known)
         if seen_only:
             yield ListingSeenItem(seen_only)
         next_url = listing.next_url
-        if page < self.pages and next_url and next_url not in state.listing_pages:
+        if (page < self.pages and next_url and next_url not in state.listing_pages
+                and not self.over_budget(state.member.bioguide_id)
+                and (state.policy.on_site(next_url) or same_host(next_url, response.url))):
             yield self.listing_request(state, next_url, page=page + 1)
         else:
             yield from self.dropped_rechecks(state, page)
@@ -387,6 +574,7 @@ class PressSpider(scrapy.Spider):
         except Exception as exc:  # a page we cannot read is a failed release, not a crash
             self.logger.warning("cannot parse release %s: %r", response.url, exc)
             return None
+        article = clean_article(article)  # no terminal escapes or controls reach storage
         note_article(state, article)
         if not article.title or not article.paragraphs:
             return None
@@ -434,6 +622,48 @@ def unusable(response: Response) -> str:
 def short_url(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+# A CDN or bot wall answering 200: no listing rows and one of these phrases.
+BLOCK_MARKERS = re.compile(
+    r"access denied|request blocked|attention required|are you a robot|captcha|"
+    r"reference&#32;&#35;|checking your browser|unusual traffic", re.I)
+WRAPPED_FAILURE = re.compile(r"\[?<twisted\.python\.failure\.Failure [\w.]+: (.*?)>\]?")
+LINK_START = re.compile(r"<a[\s>]", re.I)
+LINKS_PARSED_PER_BUDGET = 3  # anchors kept per link in the budget (menus, pagers, chrome)
+
+
+def describe_failure(failure: Failure) -> str:
+    """One readable line: Twisted wraps connection errors in lists of further failures."""
+    reasons = getattr(failure.value, "reasons", None)
+    if reasons:
+        inner = "; ".join(r.getErrorMessage() if isinstance(r, Failure) else str(r)
+                          for r in reasons)
+        return f"{failure.type.__name__}: {inner}"
+    text = failure.getErrorMessage() or failure.type.__name__
+    return WRAPPED_FAILURE.sub(r"\1", text)
+
+
+JAVASCRIPT_APP = re.compile(
+    r'id="__next"|id="__nuxt"|window\.__NUXT__|id="root"></div>|id="app"></div>|'
+    r"<noscript>[^<]{0,200}javascript", re.I)
+
+
+def looks_javascript_only(text: str) -> bool:
+    """An app shell: the rows arrive later from a script, the HTML has none."""
+    return bool(JAVASCRIPT_APP.search(text))
+
+
+def looks_blocked(text: str) -> bool:
+    return len(text) < 20_000 and bool(BLOCK_MARKERS.search(text))
+
+
+def blocked_page(item: ReleaseItem, response: Response) -> bool:
+    """A bot wall answering 200 where a release was expected: a few words, a block phrase."""
+    return item.article.word_count < 60 and looks_blocked(response.text)
+
+
+def checked(url: str | None, what: str) -> str | None:
+    """A configured URL, or UrlRefused when it is not an http(s) URL."""
+    return None if url is None else check_url(url, what)
 
 
 def redirected_away(response: Response, state: MemberState) -> bool:
