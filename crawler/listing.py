@@ -114,11 +114,22 @@ def _checked(listing: Listing, generic: GroupResult) -> Listing:
     ours = {e.url for e in listing.entries}
     theirs = {e.url for e in generic.entries}
     listing.disagreement = len(ours ^ theirs) > _DISAGREE * len(ours | theirs)
-    if generic.score > plausibility(listing.entries):
+    if _more_plausible(generic, listing.entries):
         listing.entries, listing.parser = generic.entries, "generic"
     else:
         _complete(listing.entries, generic.entries)
     return listing
+
+
+def _more_plausible(generic: GroupResult, entries: list[ListingEntry]) -> bool:
+    """Dated rows are the strongest sign of a release listing: the template-free rows win when
+    they date more rows, or as many and score higher. A long undated block (a link farm, a
+    sitemap dump) never outvotes a dated listing by sheer size."""
+    theirs = sum(1 for e in generic.entries if e.published)
+    ours = sum(1 for e in entries if e.published)
+    if theirs != ours:
+        return theirs > ours
+    return generic.score > plausibility(entries)
 
 
 def _complete(entries: list[ListingEntry], generic: list[ListingEntry]) -> None:
