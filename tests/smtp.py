@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 @dataclass
@@ -43,12 +44,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass
+class Accounts:
+    """aiosmtpd authenticator: accepts only these (user, password) pairs, records attempts."""
+
+    valid: dict[str, str]
+    tried: list[tuple[str, str]] = field(default_factory=list)
+
+    def __call__(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        user, password = auth_data.login.decode(), auth_data.password.decode()
+        self.tried.append((user, password))
+        # handled=False: aiosmtpd itself answers 535 to a failed login.
+        return AuthResult(success=self.valid.get(user) == password, handled=False)
+
+
 @contextmanager
-def smtp_server(port: int | None = None, collector: Collector | None = None
-                ) -> Iterator[tuple[int, Collector]]:
+def smtp_server(port: int | None = None, collector: Collector | None = None,
+                accounts: Accounts | None = None) -> Iterator[tuple[int, Collector]]:
     collector = collector or Collector()
     port = port or free_port()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    # Login over plain text is for this loopback test only (aiosmtpd refuses it by default).
+    auth = {"authenticator": accounts, "auth_require_tls": False, "auth_required": True} \
+        if accounts else {}
+    controller = Controller(collector, hostname="127.0.0.1", port=port, **auth)
     controller.start()
     try:
         yield port, collector
