@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,12 +61,18 @@ class Accounts:
 
 @contextmanager
 def smtp_server(port: int | None = None, collector: Collector | None = None,
-                accounts: Accounts | None = None) -> Iterator[tuple[int, Collector]]:
+                accounts: Accounts | None = None, *, ssl_context: ssl.SSLContext | None = None,
+                starttls_context: ssl.SSLContext | None = None,
+                ) -> Iterator[tuple[int, Collector]]:
     collector = collector or Collector()
     port = port or free_port()
     # Login over plain text is for this loopback test only (aiosmtpd refuses it by default).
     auth = {"authenticator": accounts, "auth_require_tls": False, "auth_required": True} \
         if accounts else {}
+    if ssl_context:  # TLS from the first byte
+        auth["ssl_context"] = ssl_context
+    if starttls_context:
+        auth.update(tls_context=starttls_context, require_starttls=True)
     controller = Controller(collector, hostname="127.0.0.1", port=port, **auth)
     controller.start()
     try:

@@ -26,6 +26,7 @@ from scheduler.mailer import send_pending
 from simcongress import add_new_release, build_congress, serve, write_config, write_roster
 from tests.helpers import PRESSWATCH, rows
 from tests.smtp import Accounts, Collector, free_port, parts, smtp_server
+from tests.tls import self_signed, server_context
 
 DAY0 = "2026-04-13T06:00:00Z"
 DAY1 = "2026-04-14T06:00:00Z"
@@ -273,4 +274,26 @@ def test_login_uses_the_password_from_the_named_environment_variable(world, site
     assert wrong.returncode == 1 and "SMTPAuthenticationError" in wrong.stderr
     assert right.returncode == 0, right.stderr
     assert ("pw", "wrong") in accounts.tried and ("pw", "s3cret") in accounts.tried
+    assert len(collector.received) == 7
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_security_modes_deliver_and_verify_the_certificate(world, site: Path, security: str):
+    cert, key = self_signed(site.parent)
+    context = server_context(cert, key)
+    data = yaml.safe_load(site.read_text())
+    data["alerts"]["smtp"]["security"] = security
+    site.write_text(yaml.safe_dump(data, sort_keys=False))
+    tls = {"ssl_context": context} if security == "ssl" else {"starttls_context": context}
+    with smtp_server(**tls) as (port, collector):
+        set_smtp_port(site, port)
+        untrusted = presswatch(site, SEND_AT, "alerts", "send")  # our CA is not trusted yet
+        assert untrusted.returncode == 1 and "CERTIFICATE_VERIFY_FAILED" in untrusted.stderr
+        assert collector.received == []
+        os.environ["SSL_CERT_FILE"] = str(cert)  # now it is: the same code path delivers
+        try:
+            trusted = presswatch(site, SEND_AT, "alerts", "send")
+        finally:
+            del os.environ["SSL_CERT_FILE"]
+    assert trusted.returncode == 0, trusted.stderr
     assert len(collector.received) == 7
