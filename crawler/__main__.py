@@ -87,7 +87,8 @@ def recheck_plan(
     for release in known:
         release["due"] = is_due(release, moment, schedule)
         # A date the article page does not show must be handed back on a re-check.
-        from_listing = release["date_source"] in ("listing", "feed")
+        # ("archive": an imported release's date, from the archive's listing.)
+        from_listing = release["date_source"] in ("listing", "feed", "archive")
         release["published_hint"] = release["published"] if from_listing else None
     return known
 

@@ -437,3 +437,11 @@ MAX_FAILURES_SHOWN = 20
 
 def report_progress(done: int, total: int) -> None:
     click.echo(f"reprocess: {done}/{total} releases", err=True)
+
+
+# --- querying, export, feed, Datasette, import (scheduler/query_cli.py) ------------------------
+# Imported last: query_cli uses the helpers above.
+from scheduler.query_cli import COMMANDS as QUERY_COMMANDS  # noqa: E402
+
+for _command in QUERY_COMMANDS:
+    main.add_command(_command)
