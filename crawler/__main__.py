@@ -15,7 +15,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from crawler.clock import now, today
-from crawler.config import ConfigError, load_config
+from crawler.config import ConfigError, load_config, raw_database_path
 from crawler.recheck import is_due
 from crawler.roster import Member, RosterError, load_members, same_site, select_members
 from crawler.settings import scrapy_settings
@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = scrapy_settings(crawl, args.log_level)
     settings.update(
         PRESSWATCH_DB=args.db,
+        PRESSWATCH_RAW_DB=str(raw_database_path(config) or ""),
         PRESSWATCH_RUN_ID=args.run_id,
         PRESSWATCH_MEMBER_COUNT=len(members),
         PRESSWATCH_PROGRESS=args.progress,

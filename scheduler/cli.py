@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from tabulate import tabulate
 
 from crawler import clock
-from crawler.config import ConfigError, load_config
+from crawler.config import ConfigError, load_config, raw_database_path
 from crawler.roster import RosterError, load_members
 from crawler.urls import canonical_url
 from scheduler.changes import version_record
@@ -140,7 +140,9 @@ def members(config_path: str | None, fmt: str) -> None:
 
 def open_database(config_path: str | None, db_path: str | None) -> Database:
     """The configured database, which must exist already (reading never creates one)."""
-    return open_db(database_path(load_config(config_path), db_path), create=False)
+    config = load_config(config_path)
+    return open_db(database_path(config, db_path), create=False,
+                   raw_path=raw_database_path(config))
 
 
 def parse_since(value: str, now: datetime) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.clock import now_iso
-from crawler.config import load_config, resolve_path
+from crawler.config import load_config, raw_database_path, resolve_path
 from crawler.roster import load_members, select_members
 from scheduler.changes import detect_pending
 from storage.db import open_db
@@ -43,7 +43,7 @@ def run_crawl(request: CrawlRequest) -> dict[str, Any]:
     members = load_members(config)
     selected = select_members(members, request.members)
     path = database_path(config, request.db_path)
-    db = open_db(path)
+    db = open_db(path, raw_path=raw_database_path(config))
     try:
         upsert_members(db, members)
         mark_stale_runs_interrupted(db, now_iso())

@@ -16,7 +16,7 @@ import click
 from tabulate import tabulate
 
 from crawler import clock
-from crawler.config import load_config
+from crawler.config import load_config, raw_database_path
 from crawler.roster import load_members
 from scheduler.archive import ImportSummary, import_files
 from scheduler.cli import (
@@ -303,7 +303,7 @@ def import_(config_path: str | None, db_path: str | None, files: tuple[Path, ...
     try:
         config = load_config(config_path)
         roster = load_members(config)
-        db = open_db(database_path(config, db_path))
+        db = open_db(database_path(config, db_path), raw_path=raw_database_path(config))
         upsert_members(db, roster)
         summary = import_files(db, files, progress=report_import if show else None)
     except USER_ERRORS as exc:
