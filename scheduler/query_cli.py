@@ -35,7 +35,13 @@ from storage.db import StorageError, open_db
 from storage.export import EXPORT_COLUMNS, iter_releases
 from storage.feed import feed_changes
 from storage.members import get_member, upsert_members
-from storage.search import SEARCH_COLUMNS, SearchError, SearchFilters, search_releases
+from storage.search import (
+    RANK_WINDOW,
+    SEARCH_COLUMNS,
+    SearchError,
+    SearchFilters,
+    search_releases,
+)
 
 SNIPPET_MARKS = ("**", "**")  # matched words in snippets, as in Markdown: plain text anywhere
 
@@ -81,15 +87,19 @@ until_option = click.option("--until", metavar="DATE", help="published on or bef
               help="at most this many results, best first")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
+@click.option("--rank-all", is_flag=True,
+              help=f"rank every match, even when more than {RANK_WINDOW:,} releases match "
+                   "(slower on a large archive)")
 def search(config_path: str | None, db_path: str | None, query: str, member: str | None,
            chamber: str | None, party: str | None, state: str | None, since: str | None,
-           until: str | None, kind: str | None, limit: int, fmt: str) -> None:
+           until: str | None, kind: str | None, limit: int, fmt: str, rank_all: bool) -> None:
     """Full-text search of release titles and bodies, best match first (bm25).
 
     QUERY uses SQLite FTS5 syntax: words (all must match; stemmed, so `tariff` finds
     `tariffs`), "exact phrases", OR, NOT, prefix*, NEAR(a b, 5), title:word. Matched words are
     marked **like this** in the snippet. Duplicates (the same text under a second URL) are
-    left out.
+    left out. When more than 5,000 releases match, the best of the 5,000 most recently stored
+    matches are shown (filters narrow the matches first; --rank-all ranks them all).
 
     Example: presswatch search '"clean water" OR drought' --chamber senate --since 2025-01-01
     """
@@ -99,7 +109,8 @@ def search(config_path: str | None, db_path: str | None, query: str, member: str
                                 until=parse_day(until, "--until"), kind=kind)
         db = open_database(config_path, db_path)
         check_member(db, member)
-        rows = search_releases(db, query, filters, limit=limit, marks=SNIPPET_MARKS)
+        rows = search_releases(db, query, filters, limit=limit, marks=SNIPPET_MARKS,
+                               window=None if rank_all else RANK_WINDOW)
     except (*USER_ERRORS, SearchError, click.BadParameter) as exc:
         fail(exc)
     click.echo(format_search(rows, fmt), nl=False)

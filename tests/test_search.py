@@ -74,6 +74,17 @@ def test_chamber_and_removed_filters(db) -> None:
     assert removed[0]["status"] == "removed"
 
 
+def test_rank_window_ranks_the_newest_matches(db) -> None:
+    # "water" matches WATER (1, the best), DROUGHT (2) and FARM (4): a window of 2 ranks the
+    # two newest matches (FARM, DROUGHT); no window ranks all three.
+    assert urls(search_releases(db, "water", window=2)) == [corpus.DROUGHT, corpus.FARM]
+    assert urls(search_releases(db, "water", window=None))[0] == corpus.WATER
+    assert urls(search_releases(db, "water", window=3))[0] == corpus.WATER
+    # Filters narrow the matches before the window: A000001's two newest are WATER, DROUGHT.
+    assert set(urls(search_releases(db, "water", SearchFilters(member="A000001"), window=2))
+               ) == {corpus.WATER, corpus.DROUGHT}
+
+
 def test_index_follows_an_edit(db) -> None:
     # v1 said "clean water pipes"; the edit replaced the first paragraph.
     assert urls(search_releases(db, "lead pipes")) == [corpus.WATER]
