@@ -21,7 +21,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from crawler.clock import now, today
-from crawler.config import ConfigError, load_config
+from crawler.config import ConfigError, load_config, raw_database_path
 from crawler.lifeline import EXIT_NETWORK_DOWN, EXIT_STORAGE_FAILED, die_with_parent
 from crawler.middlewares import NETWORK_DOWN_STAT
 from crawler.recheck import is_due
@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = scrapy_settings(crawl, args.log_level)
     settings.update(
         PRESSWATCH_DB=args.db,
+        PRESSWATCH_RAW_DB=str(raw_database_path(config) or ""),
         PRESSWATCH_RUN_ID=args.run_id,
         PRESSWATCH_MEMBER_COUNT=len(members),
         PRESSWATCH_PROGRESS=args.progress,
@@ -125,7 +126,8 @@ def recheck_plan(
         release["was_listed"] = bool(release["listed_run_id"]) and (
             release["listed_run_id"] == latest_listed[release["bioguide_id"]])
         # A date the article page does not show must be handed back on a re-check.
-        from_listing = release["date_source"] in ("listing", "feed")
+        # ("archive": an imported release's date, from the archive's listing.)
+        from_listing = release["date_source"] in ("listing", "feed", "archive")
         release["published_hint"] = release["published"] if from_listing else None
     return known
 

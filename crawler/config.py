@@ -22,6 +22,8 @@ DEFAULT_USER_AGENT = (
 # The single source of truth for config keys, their types and defaults.
 DEFAULTS: dict[str, Any] = {
     "database": "presswatch.db",
+    # A second SQLite file for the raw HTML of pages; empty: kept in the main file.
+    "raw_database": "",
     "roster": "bundled",
     "members": {},
     "crawl": {
@@ -84,6 +86,8 @@ ALERT_KINDS = ("new", "edited", "removed", "restored")
 # Filters of a subscriber; each a list of strings, empty or missing = no filter.
 SUBSCRIBER_FILTERS = ("members", "states", "chambers", "parties", "kinds", "keywords")
 SUBSCRIBER_KEYS = ("email", "mode", *SUBSCRIBER_FILTERS)
+# String keys whose empty value means "not used".
+MAY_BE_EMPTY = {"raw_database"}
 
 MEMBER_OVERRIDE_KEYS: dict[str, type | tuple[type, ...]] = {
     "press_url": str,
@@ -228,7 +232,7 @@ def check_type(name: str, value: Any, default: Any) -> Any:
             raise ConfigError(f"config key '{name}' must be a whole number, not {value!r}")
         return value
     if isinstance(default, str):
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or (not value and name not in MAY_BE_EMPTY):
             raise ConfigError(f"config key '{name}' must be a non-empty string, not {value!r}")
         return value
     if isinstance(default, list):
@@ -319,3 +323,10 @@ def resolve_path(config: dict[str, Any], value: str) -> Path:
     if not path.is_absolute() and "_config_dir" in config:
         path = Path(config["_config_dir"]) / path
     return path
+
+
+def raw_database_path(config: dict[str, Any]) -> Path | None:
+    """The raw HTML file (config ``raw_database``), or None when raw HTML stays in the main
+    file."""
+    value = config["raw_database"]
+    return resolve_path(config, value) if value else None

@@ -54,6 +54,7 @@ class StoragePipeline:
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
         self.db_path: str = settings["PRESSWATCH_DB"]
+        self.raw_path: str | None = settings.get("PRESSWATCH_RAW_DB") or None
         self.run_id: int = settings.getint("PRESSWATCH_RUN_ID")
         self.total: int = settings.getint("PRESSWATCH_MEMBER_COUNT")
         self.progress: bool = settings.getbool("PRESSWATCH_PROGRESS")
@@ -74,7 +75,7 @@ class StoragePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.db = open_db(self.db_path)
+        self.db = open_db(self.db_path, raw_path=self.raw_path)
         self.heartbeat = task.LoopingCall(self.beat)
         self.heartbeat.start(HEARTBEAT_SECONDS, now=True)
 

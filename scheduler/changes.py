@@ -72,6 +72,11 @@ def record_edit(db: Any, version: dict[str, Any], run_id: int, now: str) -> None
     versions = list_versions(db, version["release_id"])
     earlier = [v for v in versions if v["version"] < version["version"]]
     previous = earlier[-1]
+    if previous["source"] == "import":
+        # The first fetch of an imported release: our extraction of the page against the
+        # archive's text. Differences are the two extractors', not an edit by the office;
+        # this version becomes the baseline later fetches are compared with.
+        return
     if extractor_only(db, previous, version):
         return  # our parser changed, the member's office did not
     diff = compare_records(version_record(previous), version_record(version))

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from tabulate import tabulate
 
 from crawler import clock
-from crawler.config import ConfigError, load_config
+from crawler.config import ConfigError, load_config, raw_database_path
 from crawler.roster import RosterError, load_members
 from crawler.sanitize import printable
 from crawler.urls import canonical_url
@@ -205,7 +205,9 @@ def members(config_path: str | None, fmt: str) -> None:
 
 def open_database(config_path: str | None, db_path: str | None) -> Database:
     """The configured database, which must exist already (reading never creates one)."""
-    return open_db(database_path(load_config(config_path), db_path), create=False)
+    config = load_config(config_path)
+    return open_db(database_path(config, db_path), create=False,
+                   raw_path=raw_database_path(config))
 
 
 def open_reader(config_path: str | None, db_path: str | None) -> Database:
@@ -640,3 +642,9 @@ def demo(folder: str) -> None:
         run_demo(Path(folder), say=click.echo)
     except (*USER_ERRORS, DemoError) as exc:
         fail(exc)
+# --- querying, export, feed, Datasette, import (scheduler/query_cli.py) ------------------------
+# Imported last: query_cli uses the helpers above.
+from scheduler.query_cli import COMMANDS as QUERY_COMMANDS  # noqa: E402
+
+for _command in QUERY_COMMANDS:
+    main.add_command(_command)

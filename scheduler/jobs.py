@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.clock import now_iso
-from crawler.config import load_config, resolve_path
+from crawler.config import load_config, raw_database_path, resolve_path
 from crawler.lifeline import EXIT_NETWORK_DOWN, EXIT_STORAGE_FAILED
 from crawler.roster import load_members, select_members
 from scheduler.alerts import queue_alerts
@@ -101,7 +101,7 @@ def run_crawl(request: CrawlRequest) -> dict[str, Any]:
     members = load_members(config)
     selected = select_members(members, request.members)
     path = database_path(config, request.db_path)
-    db = open_db(path)
+    db = open_db(path, raw_path=raw_database_path(config))
     try:
         lock = take_lock(path)
         try:
