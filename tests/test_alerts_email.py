@@ -227,7 +227,7 @@ def test_queueing_is_idempotent(world, site: Path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from crawl_runs where alerts_queued_at is null"
                             ).fetchone()[0] == 0
-    presswatch(site, SEND_AT, "alerts", "preview")
+    presswatch(site, SEND_AT, "alerts", "preview", "--html", str(site.parent / "preview.html"))
     assert rows(db, "select subscriber, change_id from outbox order by id") == before
 
 
