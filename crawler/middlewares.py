@@ -17,6 +17,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 
 from crawler.urlpolicy import SitePolicy, is_internal_host, is_ip
+from crawler.urls import is_congress_host
 
 HELD = "_presswatch_group"
 INTERNAL = "_presswatch_internal"  # meta flag of the spider's own data: requests
@@ -70,7 +71,9 @@ class UrlPolicyMiddleware:
 
     async def resolved_refusal(self, host: str, policy: SitePolicy) -> str | None:
         host = host.lower().rstrip(".")
-        if not host or is_ip(host) or host in policy.internal_allowed:
+        # Congress's own domains are public by definition; not resolving them twice keeps a
+        # crawl of 537 such sites (or an offline one) from waiting on extra DNS lookups.
+        if not host or is_ip(host) or host in policy.internal_allowed or is_congress_host(host):
             return None
         if host not in self.resolved:
             self.resolved[host] = await self.resolves_internal(host)
