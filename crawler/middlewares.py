@@ -180,7 +180,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response
-        return self.later(retry, self.wait_seconds(request, response))
+        return await self.later(retry, self.wait_seconds(request, response))
 
     async def process_exception(
         self, request: Request, exception: Exception
@@ -190,10 +190,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, exception)
         if retry is None:
             return None
-        return self.later(retry, self.wait_seconds(request, None))
+        return await self.later(retry, self.wait_seconds(request, None))
 
-    def later(self, retry: Request, wait: float) -> Request:
+    async def later(self, retry: Request, wait: float) -> Request:
         if wait <= 0 or self.crawler is None:
+            return retry
+        if "member" not in retry.meta:
+            # Not the spider's (robots.txt): nobody would take it back later, so wait here.
+            await asyncio.sleep(wait)
             return retry
         self.count_waiting(+1)
         asyncio.get_running_loop().call_later(wait, self.resume, retry)

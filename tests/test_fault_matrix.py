@@ -48,6 +48,7 @@ MATRIX = {
     "redirect-other-host": ("ok", False),
     "redirect-private": ("ok", False),
     "robots-disallow": ("error", False),
+    "robots-503": ("ok", True),  # robots.txt unavailable: retried, then crawled as allowed
     "huge-listing": ("ok", True),
     "pager-loop": ("ok", True),
     "future-date": ("ok", True),
@@ -98,6 +99,8 @@ def apply_fault(name: str, site, new, server, control, trap_url: str) -> None:
         site.fault, site.fault_paths, site.fault_target = "redirect", [new.href], trap_url
     elif name == "robots-disallow":
         site.robots_txt = f"User-agent: *\nDisallow: {site.listing_path}\n"
+    elif name == "robots-503":
+        site.fault, site.fault_paths = "503", ["/robots.txt"]
     elif name == "huge-listing":
         site.fault, site.fault_paths = name, [site.listing_path]
     elif name == "pager-loop":

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
 from scrapy import Request
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse
 
 import crawler.spiders.press as press
@@ -109,3 +111,45 @@ def test_host_names_resolving_to_internal_addresses_are_refused():
                        "(not named in the roster or config)")
     named = SitePolicy(internal_allowed=frozenset({"localhost"}))
     assert asyncio.run(middleware.resolved_refusal("localhost", named)) is None
+
+
+class FakeStats:
+    def __init__(self, waiting: int = 0):
+        self.values = {"presswatch/retries_waiting": waiting}
+
+    def get_value(self, key, default=None):
+        return self.values.get(key, default)
+
+
+class FakeEngine:
+    def __init__(self):
+        self.crawled: list[Request] = []
+
+    def crawl(self, request: Request) -> None:
+        self.crawled.append(request)
+
+
+def idle_spider(waiting: int) -> PressSpider:
+    s = spider()
+    s.crawler = type("Crawler", (), {"stats": FakeStats(waiting), "engine": FakeEngine()})()
+    return s
+
+
+def test_a_member_whose_requests_vanished_still_gets_its_row():
+    s = idle_spider(waiting=0)
+    state = s.states["A000001"]
+    assert not state.reported and state.pending == 1  # its listing request never answered
+    with pytest.raises(DontCloseSpider):
+        s.idle()
+    (flush,) = s.crawler.engine.crawled
+    (result,) = list(s.flush(None))
+    assert (result.bioguide_id, result.status) == ("A000001", "error")
+    assert result.error == "the crawl ended before this member's pages all answered"
+    s.idle()  # once only: the spider may close now
+    assert len(s.crawler.engine.crawled) == 1 and flush.url == "data:,"
+
+
+def test_members_waiting_for_a_retry_are_not_taken_for_lost():
+    s = idle_spider(waiting=1)
+    s.idle()
+    assert s.crawler.engine.crawled == [] and not s.states["A000001"].reported
