@@ -41,7 +41,8 @@ DEFAULTS: dict[str, Any] = {
         "max_articles_per_member": 200,
         # Release links read from one listing page; a page with 100k links is not a listing.
         "max_links_per_listing": 1000,
-        # Seconds one member's site may take in a run before its remaining pages wait.
+        # Seconds one member's site may cost in a run (download time, timeouts, parsing; not
+        # time queued behind other sites) before its remaining pages wait for a later run.
         "member_budget_seconds": 900.0,
         # Domains every member's redirects may lead to (besides the member's own site).
         "site_aliases": [],

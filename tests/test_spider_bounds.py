@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from scrapy import Request
@@ -68,7 +67,7 @@ def test_unknown_releases_come_before_due_rechecks_under_the_cap():
 def test_time_budget_stops_new_requests():
     s = spider(member_budget=60.0)
     state = s.states["A000001"]
-    state.started = time.monotonic() - 120  # a member that already took two minutes
+    state.spent = 120.0  # a member whose site already took two minutes
     out = list(s.follow_listing(state, press.parse_listing(huge_listing(5), LISTING),
                                 listing_response(s, huge_listing(5)), 1))
     assert not [o for o in out if isinstance(o, Request)]
@@ -153,3 +152,20 @@ def test_members_waiting_for_a_retry_are_not_taken_for_lost():
     s = idle_spider(waiting=1)
     s.idle()
     assert s.crawler.engine.crawled == [] and not s.states["A000001"].reported
+
+
+def test_time_budget_counts_the_sites_own_time():
+    from twisted.internet.error import TimeoutError as InternetTimeoutError
+    from twisted.python.failure import Failure
+
+    s = spider(member_budget=10.0)
+    s.download_timeout = 6.0
+    state = s.states["A000001"]
+    state.pending = 3
+    for _ in range(2):  # two timeouts: 12 s of this site's time, over the 10 s budget
+        request = Request(LISTING + "/x", meta={"member": "A000001", "kind": "release"})
+        failure = Failure(InternetTimeoutError("took longer than 6.0 seconds"))
+        failure.request = request
+        list(s.failed(failure))
+    assert state.spent == 12.0 and s.over_budget("A000001")
+    assert state.articles_failed == 2
