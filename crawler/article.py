@@ -9,6 +9,7 @@ match known chrome phrases. Chrome that reaches the body would show up as a fals
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler import clock
+from crawler.chrome import rule_says_chrome
 from crawler.dates import find_date_in_text, parse_date
 from crawler.detect import (
     Tokens,
@@ -29,10 +31,11 @@ from crawler.detect import (
     text_of,
 )
 from crawler.items import Article, ListingEntry
+from crawler.mainblock import find_title, main_block, words
 from crawler.templates import Family, family_names, get_family
 from crawler.urls import absolute_url, canonical_url, is_same_site
 
-EXTRACTOR_VERSION = "1"  # bump whenever extraction output changes for the same page
+EXTRACTOR_VERSION = "2"  # bump whenever extraction output changes for the same page
 
 _STRIP_TAGS = frozenset(
     {
@@ -128,8 +131,13 @@ def parse_article(
     listing: ListingEntry | None = None,
     overrides: dict | None = None,
     today: date | None = None,
+    templates: bool = True,
 ) -> Article:
-    """Normalize one release page (see the module docstring)."""
+    """Normalize one release page (see the module docstring).
+
+    ``templates=False`` ignores every family selector: the generic, title-anchored path alone
+    (what a site we have never seen gets; used to test that path on known pages).
+    """
     raw = decode_html(html)
     today = today or clock.today()
     doc = parse_document(raw)
@@ -138,22 +146,27 @@ def parse_article(
     if family in (None, "rss", "atom") or family not in family_names():
         family = detect_in_document(doc, raw, url, tokens=tokens)
     page = _Page(doc, tokens, _metas(doc))
-    fam = get_family(family).merged(overrides)
-    generic = get_family("generic")
+    fam = get_family(family).merged(overrides) if templates else _NO_TEMPLATE
+    generic = get_family("generic") if templates else _NO_TEMPLATE
 
     meta_date = _meta_date(page, today)
-    title = _title(page, fam, generic, listing)
+    known = _known_titles(page, listing)
+    heading = find_title(doc, known)
+    title = _title(page, fam, generic, listing, heading)
     container = _container(page, fam, generic)
-    visible_date = _visible_date(page, fam, container, title, today)
+    visible_date = _visible_date(page, fam, container, title, today, heading)
+    _strip_page_chrome(doc, keep=(heading, container))
+    block = main_block(doc, heading, known)
+    template = None
     if container is not None:
         _drop_title_heading(container, title)
         _strip_chrome(container)
-        paragraphs = _paragraphs(container)
-    else:
-        paragraphs = []
-    if not paragraphs:
-        paragraphs = _trafilatura_paragraphs(raw)
-    paragraphs = [p for p in paragraphs if not is_chrome_text(p)]
+        template = _paragraphs(container)
+    body = choose_body(template, block.paragraphs)
+    paragraphs = body.paragraphs or _trafilatura_paragraphs(raw)
+    parser = body.parser if body.paragraphs else "trafilatura"
+    header = block.header if parser == "generic" else 0
+    paragraphs, stripped = _drop_chrome_text(paragraphs, header)
     published, source = _choose_date(meta_date, listing, visible_date, today)
     return Article(
         url=_canonical(doc, url),
@@ -162,8 +175,126 @@ def parse_article(
         date_source=source,
         dateline=extract_dateline(paragraphs[0]) if paragraphs else None,
         paragraphs=paragraphs,
-        attachments=_attachments(container, url),
+        attachments=_attachments(container if body.parser == "template" else block.element, url),
+        parser=parser,
+        disagreement=body.disagreement,
+        stripped=stripped,
     )
+
+
+_NO_TEMPLATE = Family(name="none", kind="generic")
+
+
+def _known_titles(page: _Page, listing: ListingEntry | None) -> list[str]:
+    """What we know the release is called before reading the page's headings."""
+    known = [collapse(listing.title)] if listing and listing.title else []
+    known.append(page.metas.get("og:title", ""))
+    page_title = text_of(page.doc.find(".//title"))
+    if page_title:
+        known.append(re.split(r"\s+[|–—-]\s+", page_title)[0])
+    return [k for k in known if k]
+
+
+class Body(NamedTuple):
+    paragraphs: list[str]
+    parser: str  # "template" | "generic"
+    disagreement: bool
+
+
+def choose_body(template: list[str] | None, generic: list[str]) -> Body:
+    """The template's body unless the generic block shows it is wrong: a heading, much shorter
+    than the generic text block, or missing most of it. Then the generic block wins."""
+    if not template:
+        return Body(generic, "generic", bool(template is not None and generic))
+    template_words = words(" ".join(template))
+    generic_words = words(" ".join(generic))
+    if len(generic_words) < _SHORT_BODY_WORDS:
+        return Body(template, "template", False)  # nothing solid to check against
+    heading = len(template) <= 2 and len(template_words) <= 12
+    shorter = len(template_words) < 0.5 * len(generic_words)
+    missing = _recall(generic_words, template_words) < 0.5
+    if heading or shorter or missing:
+        return Body(generic, "generic", True)
+    return Body(template, "template", token_f1(template_words, generic_words) < 0.8)
+
+
+def token_f1(got: list[str], want: list[str]) -> float:
+    """Bag-of-words F1 between two token lists (1.0 when both are empty)."""
+    if not got and not want:
+        return 1.0
+    common = sum((Counter(got) & Counter(want)).values())
+    if not common:
+        return 0.0
+    precision, recall = common / len(got), common / len(want)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _recall(want: list[str], got: list[str]) -> float:
+    return sum((Counter(got) & Counter(want)).values()) / len(want) if want else 1.0
+
+
+def _drop_chrome_text(paragraphs: list[str], header: int) -> tuple[list[str], list[str]]:
+    """The body without chrome lines, and what was dropped (Article.stripped).
+
+    The first ``header`` paragraphs are the generic block's header matter (outside the element
+    that holds the release's sentences): a date line or byline there is the page's, not the
+    release's."""
+    kept: list[str] = []
+    stripped: list[str] = []
+    for index, paragraph in enumerate(paragraphs):
+        leading = index < header
+        if is_chrome_text(paragraph) or rule_says_chrome(paragraph, leading):
+            stripped.append(paragraph)
+            continue
+        kept.append(paragraph)
+    return kept, stripped
+
+
+def _strip_page_chrome(
+    doc: etree._Element, keep: tuple[etree._Element | None, etree._Element | None]
+) -> None:
+    """Chrome elements (by tag, class, id, hidden) anywhere on the page, except the title,
+    the template's container and what encloses them: the generic block is chosen without
+    menus, sidebars and share bars."""
+    body = doc.find(".//body")
+    if body is None:
+        return
+    spared: set[etree._Element] = set()
+    for el in keep:
+        if el is not None:
+            spared.add(el)
+            spared.update(el.iterancestors())
+    doomed = [
+        el for el in body.iterdescendants()
+        if isinstance(el.tag, str) and el.tag not in _NEVER_PAGE_CHROME
+        and el not in spared and _is_chrome(el)
+    ]
+    doomed.extend(_heading_blocks(body, spared))
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def _heading_blocks(body: etree._Element, spared: set[etree._Element]) -> list[etree._Element]:
+    """Blocks under a chrome heading ("Stay Connected", "Office Locations") anywhere on the
+    page: the heading's parent when it holds little else, else the heading and the short
+    blocks after it."""
+    found: list[etree._Element] = []
+    for heading in body.iter("h2", "h3", "h4", "h5", "h6"):
+        if heading in spared or not _CHROME_HEADING.fullmatch(text_of(heading)):
+            continue
+        parent = heading.getparent()
+        if parent is not None and parent not in spared and len(text_of(parent)) <= 600:
+            found.append(parent)
+        else:
+            found.append(heading)
+            found.extend(s for s in heading.itersiblings() if len(text_of(s)) < 400)
+    return found
+
+
+# The whole page sits in one <form> on ASP.NET sites; a <header> may hold the title.
+_NEVER_PAGE_CHROME = frozenset({"form", "header", "main", "article"})
+_SHORT_BODY_WORDS = 25  # under this a body is reported (member_runs.articles_short)
 
 
 # --------------------------------------------------------------------------------- title
@@ -190,7 +321,10 @@ def _first_title(page: _Page, selectors: tuple[str, ...]) -> str:
     return ""
 
 
-def _title(page: _Page, fam: Family, generic: Family, listing: ListingEntry | None) -> str:
+def _title(
+    page: _Page, fam: Family, generic: Family, listing: ListingEntry | None,
+    heading: etree._Element | None,
+) -> str:
     doc = page.doc
     og = page.metas.get("og:title", "")
     if og and any(text_of(h) == og for h in doc.iter("h1", "h2") if not in_chrome(h)):
@@ -198,6 +332,8 @@ def _title(page: _Page, fam: Family, generic: Family, listing: ListingEntry | No
     title = _first_title(page, fam.article_title) or _first_title(page, generic.article_title)
     if title:
         return title
+    if heading is not None and _usable_title(heading, text_of(heading)):
+        return text_of(heading)  # the heading that matched what we know of the title
     if og:
         return og
     if listing and listing.title:
@@ -262,7 +398,8 @@ def _meta_date(page: _Page, today: date) -> date | None:
 
 
 def _visible_date(
-    page: _Page, fam: Family, container: etree._Element | None, title: str, today: date
+    page: _Page, fam: Family, container: etree._Element | None, title: str, today: date,
+    heading: etree._Element | None = None,
 ) -> date | None:
     """A date printed on the page: the family's date element, else text near the title."""
     for selector in fam.article_date:
@@ -273,15 +410,16 @@ def _visible_date(
             found = parse_date(text, today) if len(text) <= 120 else None
             if found:
                 return found
-    return find_date_in_text(_text_near_title(page.doc, container, title), today)
+    return find_date_in_text(_text_near_title(page.doc, container, title, heading), today)
 
 
 def _text_near_title(
-    doc: etree._Element, container: etree._Element | None, title: str
+    doc: etree._Element, container: etree._Element | None, title: str,
+    found: etree._Element | None = None,
 ) -> str:
     """Text right after the title heading and at the top of the body (a byline, a dateline)."""
     parts: list[str] = []
-    heading = next((h for h in doc.iter("h1") if text_of(h) == title), None)
+    heading = next((h for h in doc.iter("h1") if text_of(h) == title), found)
     if heading is not None:
         for count, sibling in enumerate(heading.itersiblings()):
             if count >= 4:

@@ -22,6 +22,8 @@ DEFAULT_USER_AGENT = (
 # The single source of truth for config keys, their types and defaults.
 DEFAULTS: dict[str, Any] = {
     "database": "presswatch.db",
+    # A second SQLite file for the raw HTML of pages; empty: kept in the main file.
+    "raw_database": "",
     "roster": "bundled",
     "members": {},
     "crawl": {
@@ -47,13 +49,46 @@ DEFAULTS: dict[str, Any] = {
         # Domains every member's redirects may lead to (besides the member's own site).
         "site_aliases": [],
         "removal_confirm_hours": 6.0,
+        # Wall-clock budget of one crawl run; past it the crawl is stopped cleanly (aborted).
+        "max_run_minutes": 240.0,
         "recheck": {
             "every_run_days": 3,
             "daily_until_days": 30,
             "weekly_until_days": 180,
+            # Archive sweep: every known release, whatever its age, is re-checked at least
+            # once in this many days, spread evenly over the runs (0 = no sweep).
+            "archive_days": 30,
         },
     },
+    # Alert emails (scheduler/alerts.py composes them, scheduler/mailer.py sends them).
+    "alerts": {
+        "smtp": {
+            "host": "localhost",
+            "port": 25,
+            "security": "none",  # none | starttls | ssl
+            "username": None,  # None: no login
+            # The NAME of an environment variable holding the password: never the password.
+            "password_env": None,
+            "from": "presswatch@localhost",
+            "timeout_seconds": 30.0,
+        },
+        "subscribers": [],
+        "max_changes_per_email": 50,
+        # A member failing or blocked this many crawls in a row shows in the health section.
+        "health_after_failures": 3,
+        # A message the server did not accept waits backoff * 2**(attempts-1), at most 6 h.
+        "retry_backoff_minutes": 5.0,
+    },
 }
+
+SMTP_SECURITY = ("none", "starttls", "ssl")
+SUBSCRIBER_MODES = ("immediate", "digest")
+ALERT_KINDS = ("new", "edited", "removed", "restored")
+# Filters of a subscriber; each a list of strings, empty or missing = no filter.
+SUBSCRIBER_FILTERS = ("members", "states", "chambers", "parties", "kinds", "keywords")
+SUBSCRIBER_KEYS = ("email", "mode", *SUBSCRIBER_FILTERS)
+# String keys whose empty value means "not used".
+MAY_BE_EMPTY = {"raw_database"}
 
 MEMBER_OVERRIDE_KEYS: dict[str, type | tuple[type, ...]] = {
     "press_url": str,
@@ -77,12 +112,12 @@ RANGES: dict[str, tuple[float, bool, float | None]] = {
     "crawl.max_articles_per_member": (0, True, None),
     "crawl.max_links_per_listing": (1, True, None),
     "crawl.member_budget_seconds": (0, False, None),
-    "crawl.max_run_minutes": (0, False, None),
+    "crawl.max_run_minutes": (0, True, None),  # 0 = no limit
     "crawl.removal_confirm_hours": (0, True, None),
     "crawl.recheck.every_run_days": (0, True, None),
     "crawl.recheck.daily_until_days": (0, True, None),
     "crawl.recheck.weekly_until_days": (0, True, None),
-    "crawl.recheck.archive_days": (0, True, None),
+    "crawl.recheck.archive_days": (0, True, None),  # 0 = no archive sweep
     "alerts.smtp.port": (1, True, 65535),
     "alerts.smtp.timeout_seconds": (0, False, None),
     "alerts.max_changes_per_email": (1, True, None),
@@ -120,6 +155,7 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
     validate_ranges(config)
     validate_host_groups(config["crawl"]["host_groups"])
     validate_domains("crawl.site_aliases", config["crawl"]["site_aliases"])
+    config["alerts"] = validate_alerts(config["alerts"])
     if path is not None:
         config["_config_dir"] = str(Path(path).resolve().parent)
     return config
@@ -133,7 +169,9 @@ def merge(defaults: dict[str, Any], given: dict[str, Any], prefix: str) -> dict[
         if key not in defaults:
             raise ConfigError(f"unknown config key '{name}'{suggestion(str(key), defaults)}")
         default = defaults[key]
-        if key in ("members", "host_groups"):
+        if isinstance(default, list):
+            result[key] = value  # lists (alerts.subscribers) are checked by their validator
+        elif key in ("members", "host_groups"):
             if not isinstance(value, dict):
                 raise ConfigError(f"config key '{name}' must be a mapping")
             result[key] = value
@@ -209,7 +247,7 @@ def check_type(name: str, value: Any, default: Any) -> Any:
             raise ConfigError(f"config key '{name}' must be a whole number, not {value!r}")
         return value
     if isinstance(default, str):
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or (not value and name not in MAY_BE_EMPTY):
             raise ConfigError(f"config key '{name}' must be a non-empty string, not {value!r}")
         return value
     if isinstance(default, list):
@@ -235,6 +273,60 @@ def validate_members(members: dict[str, Any]) -> None:
                 validate_domains(f"members.{bioguide}.site_aliases", value)
 
 
+def validate_alerts(alerts: dict[str, Any]) -> dict[str, Any]:
+    """Check ``alerts:`` beyond types: SMTP security, optional strings, each subscriber."""
+    smtp = alerts["smtp"]
+    if smtp["security"] not in SMTP_SECURITY:
+        raise ConfigError(f"config key 'alerts.smtp.security' must be one of "
+                          f"{', '.join(SMTP_SECURITY)}, not {smtp['security']!r}")
+    for key in ("username", "password_env"):
+        if smtp[key] is not None and (not isinstance(smtp[key], str) or not smtp[key]):
+            raise ConfigError(f"config key 'alerts.smtp.{key}' must be a non-empty string "
+                              f"or null, not {smtp[key]!r}")
+    if not 0 < smtp["port"] < 65536:
+        raise ConfigError(f"config key 'alerts.smtp.port' must be a TCP port, not {smtp['port']}")
+    subscribers = alerts["subscribers"]
+    if not isinstance(subscribers, list):
+        raise ConfigError("config key 'alerts.subscribers' must be a list")
+    alerts["subscribers"] = [validate_subscriber(s, i) for i, s in enumerate(subscribers)]
+    emails = [s["email"] for s in alerts["subscribers"]]
+    repeated = sorted({e for e in emails if emails.count(e) > 1})
+    if repeated:
+        raise ConfigError(f"config key 'alerts.subscribers': {repeated[0]} is listed twice")
+    return alerts
+
+
+def validate_subscriber(entry: Any, index: int) -> dict[str, Any]:
+    """One subscriber, normalized: every filter a list (empty = no filter)."""
+    name = f"alerts.subscribers[{index}]"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"config key '{name}' must be a mapping with at least 'email'")
+    for key in entry:
+        if key not in SUBSCRIBER_KEYS:
+            hint = suggestion(str(key), dict.fromkeys(SUBSCRIBER_KEYS))
+            raise ConfigError(f"unknown config key '{name}.{key}'{hint}")
+    email = entry.get("email")
+    if not isinstance(email, str) or "@" not in email or any(c in email for c in " \r\n,<>"):
+        raise ConfigError(f"config key '{name}.email' must be one email address, not {email!r}")
+    mode = entry.get("mode", "digest")
+    if mode not in SUBSCRIBER_MODES:
+        raise ConfigError(f"config key '{name}.mode' must be one of "
+                          f"{', '.join(SUBSCRIBER_MODES)}, not {mode!r}")
+    subscriber: dict[str, Any] = {"email": email, "mode": mode}
+    for key in SUBSCRIBER_FILTERS:
+        value = entry.get(key) or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"config key '{name}.{key}' must be a list of strings")
+        subscriber[key] = value
+    bad = [k for k in subscriber["kinds"] if k not in ALERT_KINDS]
+    if bad:
+        raise ConfigError(f"config key '{name}.kinds' must be among {', '.join(ALERT_KINDS)}, "
+                          f"not {bad[0]!r}")
+    return subscriber
+
+
 def suggestion(key: str, known: dict[str, Any]) -> str:
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -246,3 +338,10 @@ def resolve_path(config: dict[str, Any], value: str) -> Path:
     if not path.is_absolute() and "_config_dir" in config:
         path = Path(config["_config_dir"]) / path
     return path
+
+
+def raw_database_path(config: dict[str, Any]) -> Path | None:
+    """The raw HTML file (config ``raw_database``), or None when raw HTML stays in the main
+    file."""
+    value = config["raw_database"]
+    return resolve_path(config, value) if value else None

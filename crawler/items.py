@@ -85,6 +85,9 @@ class MemberRunItem:
     rows_undated: int = 0  # listing rows without a usable date
     articles_short: int = 0  # release pages whose body came out under 25 words (or empty)
     disagreements: int = 0  # pages where template and generic parsers disagreed
+    # The way to the listing when the homepage was asked, e.g.
+    # "/old-press 404 → homepage → /news 404 → /media-center 10 rows" (None otherwise).
+    discovery_path: str | None = None
     # Hardening (issue 8): what the URL policy refused, and what bounds left for a later run.
     urls_refused: int = 0  # requests refused: off-site / internal redirects, bad schemes
     articles_deferred: int = 0  # release pages left for a later run (article cap, time budget)
@@ -100,6 +103,15 @@ class ReleaseCheckItem:
     http_status: int | None = None
     etag: str | None = None
     last_modified: str | None = None
+
+
+@dataclass
+class ListedItem:
+    """Every release a member's listing pages showed in this run (canonical URL → page), sent
+    once the listing was read to its end without error."""
+
+    bioguide_id: str
+    pages: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

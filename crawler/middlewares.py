@@ -1,20 +1,29 @@
 """Downloader middlewares: URL policy and budgets, politeness (per-host slots, host groups,
-Crawl-delay) and retries."""
+Crawl-delay), retries, and a watch for a network that is down altogether."""
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import logging
 import time
 from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DontCloseSpider,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
+from twisted.internet.error import ConnectError, DNSLookupError
 
 from crawler.urlpolicy import SitePolicy, is_internal_host, is_ip
 from crawler.urls import is_congress_host
@@ -239,3 +248,51 @@ def retry_after_seconds(response: Response) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+# Failures that say "this host could not be reached at all" (no DNS answer, no connection).
+UNREACHABLE = (CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError,
+               ConnectError, DNSLookupError)
+# When this many distinct hosts have been unreachable and none has answered, the network is
+# down (offline laptop, DNS outage): stop and blame no member, instead of 537 errors.
+NETWORK_DOWN_HOSTS = 24
+NETWORK_DOWN_STAT = "presswatch/network_down"
+
+
+class NetworkWatchMiddleware:
+    """Stops the crawl early when the first hosts contacted are all unreachable.
+
+    It sits next to the downloader, so it sees each host's first failure before any retry
+    (robots.txt fetches included): with no network, the crawl ends in seconds, not after
+    every retry of every member. The reason is left in the crawl stats for the pipeline
+    (members become ``skipped``) and the process's exit status.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.answered: set[str] = set()
+        self.unreachable: set[str] = set()
+        self.closing: Any = None  # kept: an unreferenced task may never run
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NetworkWatchMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self.answered.add(urlparse_cached(request).netloc.lower())
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if not isinstance(exception, UNREACHABLE) or self.answered:
+            return
+        self.unreachable.add(urlparse_cached(request).netloc.lower())
+        stats = self.crawler.stats
+        if len(self.unreachable) < NETWORK_DOWN_HOSTS or stats.get_value(NETWORK_DOWN_STAT):
+            return
+        reason = (f"network unreachable: the first {len(self.unreachable)} hosts contacted all "
+                  "failed DNS lookup or connection; no member is counted as failed")
+        stats.set_value(NETWORK_DOWN_STAT, reason)
+        self.closing = deferred_from_coro(
+            self.crawler.engine.close_spider_async(reason="network_unreachable"))
+        self.closing.addErrback(lambda failure: logging.getLogger(__name__).error(
+            "cannot stop the crawl: %s", failure.getErrorMessage()))

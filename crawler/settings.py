@@ -68,6 +68,7 @@ def scrapy_settings(crawl: dict[str, Any], log_level: str = "ERROR") -> dict[str
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.middlewares.BackoffRetryMiddleware": 550,
             "crawler.middlewares.PolitenessMiddleware": 990,
+            "crawler.middlewares.NetworkWatchMiddleware": 995,
         },
         "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 300},
         "EXTENSIONS_BASE": KEPT_EXTENSIONS,

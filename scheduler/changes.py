@@ -16,6 +16,7 @@ from scheduler.diff import compare_records, render_html, render_text, render_uni
 from scheduler.reprocess import extract
 from storage.changes import mark_run_detected, record_change, runs_pending_detection
 from storage.db import transaction
+from storage.members import is_baseline
 from storage.releases import (
     get_raw_html,
     get_release,
@@ -43,9 +44,11 @@ def detect_run(db: Any, run_id: int, now: str, removal_confirm_hours: float) -> 
 
 def _detect_run(db: Any, run_id: int, now: str, removal_confirm_hours: float) -> dict[str, Any]:
     for release in new_releases_in_run(db, run_id):
+        # A member's first successful crawl is its baseline: kept for history, never alerted.
         record_change(db, release_id=release["id"], kind="new", detected_at=now, run_id=run_id,
                       new_version_id=release["current_version_id"],
-                      summary=release["title"] or "")
+                      summary=release["title"] or "",
+                      alert=not is_baseline(db, release["bioguide_id"], run_id))
     for version in versions_added_in_run(db, run_id):
         record_edit(db, version, run_id, now)
     for release in releases_gone_twice(db):
@@ -69,6 +72,11 @@ def record_edit(db: Any, version: dict[str, Any], run_id: int, now: str) -> None
     versions = list_versions(db, version["release_id"])
     earlier = [v for v in versions if v["version"] < version["version"]]
     previous = earlier[-1]
+    if previous["source"] == "import":
+        # The first fetch of an imported release: our extraction of the page against the
+        # archive's text. Differences are the two extractors', not an edit by the office;
+        # this version becomes the baseline later fetches are compared with.
+        return
     if extractor_only(db, previous, version):
         return  # our parser changed, the member's office did not
     diff = compare_records(version_record(previous), version_record(version))

@@ -16,23 +16,33 @@ from sqlite_utils import Database
 from tabulate import tabulate
 
 from crawler import clock
-from crawler.config import ConfigError, load_config
+from crawler.config import ConfigError, load_config, raw_database_path
 from crawler.roster import RosterError, load_members
 from crawler.sanitize import printable
 from crawler.urls import canonical_url
+from scheduler.alerts import queue_alerts
 from scheduler.changes import version_record
 from scheduler.diff import compare_records, render_html, render_text, render_unified
 from scheduler.health import COLUMNS as HEALTH_COLUMNS
 from scheduler.health import member_health
-from scheduler.jobs import CrawlRequest, database_path, run_crawl
+from scheduler.jobs import CrawlRequest, database_path, run_crawl, stop_on_signals
+from scheduler.mailer import MailError, deliver, send_pending
 from scheduler.reprocess import PROGRESS_EVERY
 from scheduler.reprocess import reprocess as run_reprocess
 from storage.changes import CHANGE_KINDS, list_changes, to_timestamp
 from storage.db import StorageError, open_db, open_db_read_only
+from storage.lock import CrawlBusy
 from storage.members import get_member
 from storage.releases import get_release, list_versions
 
 USER_ERRORS = (ConfigError, RosterError, StorageError)
+
+# Exit codes (README "Exit codes"): 0 done; 1 the crawl ran but did not complete (failed,
+# aborted by its time limit); 2 bad config / roster / database; 3 another crawl holds the
+# database; 128 + N stopped by signal N (130 Ctrl-C, 143 SIGTERM) after a clean stop.
+EXIT_NOT_COMPLETED = 1
+EXIT_USER_ERROR = 2
+EXIT_BUSY = 3
 
 
 def default_config() -> str | None:
@@ -50,9 +60,9 @@ db_option = click.option(
 )
 
 
-def fail(exc: Exception) -> None:
+def fail(exc: Exception, code: int = EXIT_USER_ERROR) -> None:
     echo(f"presswatch: {exc}", err=True)
-    sys.exit(2)
+    sys.exit(code)
 
 
 def echo(text: str, **kwargs: Any) -> None:
@@ -99,8 +109,10 @@ def crawl(config_path: str | None, db_path: str | None, members: tuple[str, ...]
     """Fetch press releases into the database and print a summary.
 
     Exits 0 when the run completed, even if some sites failed (see the summary and the
-    member_runs table); exits 2 with a one-line message for a bad config, an unreadable
-    roster or a database that cannot be opened.
+    member_runs table); 1 when it failed or hit crawl.max_run_minutes; 2 with a one-line
+    message for a bad config, an unreadable roster or a database that cannot be opened; 3 when
+    another crawl is running on the same database; 130 / 143 when stopped by Ctrl-C / SIGTERM
+    (the run is closed as 'aborted' first).
     """
     request = CrawlRequest(
         config_path=config_path,
@@ -111,12 +123,17 @@ def crawl(config_path: str | None, db_path: str | None, members: tuple[str, ...]
         log_level=["ERROR", "INFO", "DEBUG"][min(verbose, 2)],
     )
     try:
-        summary = run_crawl(request)
+        with stop_on_signals(request.stop):
+            summary = run_crawl(request)
+    except CrawlBusy as exc:
+        fail(exc, EXIT_BUSY)
     except USER_ERRORS as exc:
         fail(exc)
     echo(format_summary(summary))
+    if request.stop.signum is not None:
+        sys.exit(128 + request.stop.signum)
     if summary["status"] != "completed":
-        sys.exit(1)
+        sys.exit(EXIT_NOT_COMPLETED)
 
 
 def format_summary(run: dict[str, Any]) -> str:
@@ -128,8 +145,31 @@ def format_summary(run: dict[str, Any]) -> str:
         f"releases {run['releases_found']} found, {run['releases_new']} new; "
         f"pages fetched {run['pages_fetched']}"
         + format_change_counts(run.get("changes") or {})
+        + (f"; {run['alerts_queued']} alerts queued (presswatch alerts send)"
+           if run.get("alerts_queued") else "")
+        + format_extraction(run.get("extraction"))
         + (f"\n{run['error']}" if run.get("error") else "")
     )
+
+
+_ATTENTION_SHOWN = 10
+
+
+def format_extraction(report: dict[str, Any] | None) -> str:
+    """The extraction report line: which parser read the listings, and what looked doubtful,
+    naming the members to look at (member_runs has the details)."""
+    if not report or not report["parsers"]:
+        return ""
+    parsers = ", ".join(f"{n} {name}" for name, n in sorted(report["parsers"].items()))
+    line = (f"\nExtraction: listings read by {parsers}; {report['rows_undated']} rows undated, "
+            f"{report['articles_short']} short bodies, {report['disagreements']} disagreements")
+    attention = report["attention"]
+    if attention:
+        shown = " ".join(attention[:_ATTENTION_SHOWN])
+        hidden = len(attention) - _ATTENTION_SHOWN
+        more = f" and {hidden} more" if hidden > 0 else ""
+        line += f"; check {shown}{more}"
+    return line
 
 
 def format_change_counts(detected: dict[str, Any]) -> str:
@@ -165,7 +205,9 @@ def members(config_path: str | None, fmt: str) -> None:
 
 def open_database(config_path: str | None, db_path: str | None) -> Database:
     """The configured database, which must exist already (reading never creates one)."""
-    return open_db(database_path(load_config(config_path), db_path), create=False)
+    config = load_config(config_path)
+    return open_db(database_path(config, db_path), create=False,
+                   raw_path=raw_database_path(config))
 
 
 def open_reader(config_path: str | None, db_path: str | None) -> Database:
@@ -497,3 +539,112 @@ MAX_FAILURES_SHOWN = 20
 
 def report_progress(done: int, total: int) -> None:
     click.echo(f"reprocess: {done}/{total} releases", err=True)
+
+
+# --- alert emails ------------------------------------------------------------------------------
+
+
+@main.group()
+def alerts() -> None:
+    """Alert emails: preview and send what is pending in the outbox (config key alerts:)."""
+
+
+@alerts.command("preview")
+@config_option
+@db_option
+@click.option("--subscriber", metavar="EMAIL",
+              help="only this subscriber's message [default: every subscriber with pending "
+                   "alerts]")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default="alerts-preview.html",
+              show_default=True,
+              help="where to write the HTML part (one file per subscriber: the address is "
+                   "added to the name when there are several)")
+def alerts_preview(config_path: str | None, db_path: str | None, subscriber: str | None,
+                   html_path: str) -> None:
+    """Show what `alerts send` would send now: the text part on stdout, the HTML in a file.
+
+    Nothing is sent or marked; alerts waiting out a retry backoff are included.
+    """
+    try:
+        config = load_config(config_path)
+        known = [s["email"] for s in config["alerts"]["subscribers"]]
+        if subscriber and subscriber not in known:
+            raise ConfigError(f"no subscriber {subscriber!r} in alerts.subscribers")
+        db = open_database(config_path, db_path)
+        try:
+            queue_alerts(db, config, clock.now_iso())
+            report = deliver(db, config, clock.now_iso(), dry_run=True, ignore_backoff=True,
+                             only=subscriber)
+        finally:
+            db.close()
+    except USER_ERRORS as exc:
+        fail(exc)
+    if not report.messages:
+        echo("nothing pending" + (f" for {subscriber}" if subscriber else ""))
+        return
+    for message, digest in zip(report.messages, report.digests, strict=True):
+        path = preview_path(Path(html_path), message["To"], len(report.messages))
+        path.write_text(digest.html, encoding="utf-8")
+        echo(f"To: {message['To']}\nSubject: {message['Subject']}\n(HTML part: {path})\n")
+        echo(digest.text)
+
+
+def preview_path(path: Path, recipient: str, count: int) -> Path:
+    if count == 1:
+        return path
+    safe = re.sub(r"[^A-Za-z0-9@._-]", "_", recipient)
+    return path.with_name(f"{path.stem}-{safe}{path.suffix}")
+
+
+@alerts.command("send")
+@config_option
+@db_option
+@click.option("--dry-run", is_flag=True,
+              help="compose the messages and list them; send and mark nothing")
+def alerts_send(config_path: str | None, db_path: str | None, dry_run: bool) -> None:
+    """Send every pending alert now: one message per subscriber.
+
+    An alert is marked sent only once the SMTP server accepted its message; when the server is
+    down or refuses, it stays pending (exit status 1) and is retried by the next send. Run
+    after `presswatch crawl` (the daemon, `presswatch run`, does it by itself).
+    """
+    try:
+        config = load_config(config_path)
+        path = database_path(config, db_path)
+        open_database(config_path, db_path).close()  # a clear error for a missing file
+        report = send_pending(config, path, dry_run=dry_run, ignore_backoff=True)
+    except (*USER_ERRORS, MailError) as exc:
+        fail(exc)
+    for message in report.messages:
+        echo(f"{'would send' if dry_run else 'to'} {message['To']}: {message['Subject']}")
+    for email, error in report.failed:
+        echo(f"failed: {email}: {error}", err=True)
+    echo(report.line())
+    if report.failed:
+        sys.exit(1)
+
+
+# --- the demo ----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default="presswatch-demo",
+              show_default=True,
+              help="where the demo's database, config and emails go (reset on each run)")
+def demo(folder: str) -> None:
+    """See the whole loop offline in about a minute: crawl a simulated Congress on 127.0.0.1,
+    edit, take down and publish releases, crawl again, and email the alerts to a loopback SMTP
+    server that files each message in a folder.
+    """
+    from scheduler.demo import DemoError, run_demo  # the simulator loads only for the demo
+
+    try:
+        run_demo(Path(folder), say=click.echo)
+    except (*USER_ERRORS, DemoError) as exc:
+        fail(exc)
+# --- querying, export, feed, Datasette, import (scheduler/query_cli.py) ------------------------
+# Imported last: query_cli uses the helpers above.
+from scheduler.query_cli import COMMANDS as QUERY_COMMANDS  # noqa: E402
+
+for _command in QUERY_COMMANDS:
+    main.add_command(_command)

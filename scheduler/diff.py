@@ -349,10 +349,10 @@ def _plural(n: int, word: str) -> str:
 # --- rendering ---------------------------------------------------------------------------------
 
 
-def _hunks(ops: list[ParagraphOp]) -> list[ParagraphOp | None]:
-    """Changed ops with one neighbour either side; None where paragraphs are elided."""
-    keep = sorted({k + d for k, op in enumerate(ops) if op.tag != "equal" for d in (-1, 0, 1)
-                   if 0 <= k + d < len(ops)})
+def _hunks(ops: list[ParagraphOp], context: int = 1) -> list[ParagraphOp | None]:
+    """Changed ops with ``context`` neighbours either side; None where paragraphs are elided."""
+    keep = sorted({k + d for k, op in enumerate(ops) if op.tag != "equal"
+                   for d in range(-context, context + 1) if 0 <= k + d < len(ops)})
     out: list[ParagraphOp | None] = []
     prev = -1
     for k in keep:
@@ -380,8 +380,9 @@ def _marked_text(segments: list[Segment]) -> str:
     return "".join(marks[s.tag].format(s.text) for s in segments)
 
 
-def render_text(diff: RecordDiff) -> str:
-    """Plain text with [-removed-]{+added+} marks; "" when nothing changed."""
+def render_text(diff: RecordDiff, context: int = 1) -> str:
+    """Plain text with [-removed-]{+added+} marks; "" when nothing changed. ``context``
+    unchanged paragraphs are shown around each changed one (emails use 0)."""
     if not diff.changed:
         return ""
     head = []
@@ -394,7 +395,7 @@ def render_text(diff: RecordDiff) -> str:
     head += [f"Attachment added: {url}" for url in diff.attachments_added]
     head += [f"Attachment removed: {url}" for url in diff.attachments_removed]
     blocks = ["\n".join(head)] if head else []
-    for op in _hunks(diff.paragraph_ops):
+    for op in _hunks(diff.paragraph_ops, context):
         if op is None:
             blocks.append("…")
         else:
@@ -446,13 +447,14 @@ def _html_head(diff: RecordDiff) -> list[str]:
     return [f"{_P}{row}</p>" for row in rows]
 
 
-def render_html(diff: RecordDiff) -> str:
-    """An HTML fragment for email (inline styles, all scraped text escaped); "" if unchanged."""
+def render_html(diff: RecordDiff, context: int = 1) -> str:
+    """An HTML fragment for email (inline styles, all scraped text escaped); "" if unchanged.
+    ``context`` as in :func:`render_text`."""
     if not diff.changed:
         return ""
     parts = ['<div style="font-family:Arial,sans-serif;font-size:14px;line-height:1.5">']
     parts += _html_head(diff)
-    for op in _hunks(diff.paragraph_ops):
+    for op in _hunks(diff.paragraph_ops, context):
         if op is None:
             parts.append(f"{_P_CONTEXT}…</p>")
         elif op.tag == "equal":

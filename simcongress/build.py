@@ -175,8 +175,9 @@ def build_congress(
     families: list[str] | None = None,
     page_size: int | None = None,
 ) -> Congress:
-    """``n_sites`` sites cycling through ``families`` (default: all 15, so n >= 15 covers every
-    family), each with ``releases_per_site`` real releases, newest first. Deterministic by seed.
+    """``n_sites`` sites cycling through ``families`` (default: the 15 of FAMILY_NAMES, so
+    n >= 15 covers every default family), each with ``releases_per_site`` real releases, newest
+    first. Deterministic by seed.
 
     About one site in five (never a feed site) is left out of the config overrides, so its
     press page must be discovered from its homepage. Sites of a family cycle through the

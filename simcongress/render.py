@@ -71,6 +71,18 @@ class Dates:
         return f"{calendar.month_name[self.d.month]} <span>{self.d.day:02d}</span>"
 
     @property
+    def mon(self) -> str:  # Aug
+        return calendar.month_abbr[self.d.month]
+
+    @property
+    def dd(self) -> str:  # 06
+        return f"{self.d.day:02d}"
+
+    @property
+    def yyyy(self) -> str:  # 2026
+        return str(self.d.year)
+
+    @property
     def dotted(self) -> str:  # 08.10.2026
         return f"{self.d.month:02d}.{self.d.day:02d}.{self.d.year}"
 

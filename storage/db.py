@@ -28,11 +28,17 @@ class StorageError(RuntimeError):
 
 
 def open_db(
-    path: str | Path, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    path: str | Path,
+    *,
+    create: bool = True,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    raw_path: str | Path | None = None,
 ) -> sqlite_utils.Database:
     """Open (or create) the database, set WAL and the other pragmas, apply migrations.
 
-    ``":memory:"`` gives a throw-away in-memory database (no WAL there).
+    ``":memory:"`` gives a throw-away in-memory database (no WAL there). ``raw_path`` (config
+    ``raw_database``) is a second file for the raw HTML of pages, attached as schema ``raw``;
+    see :func:`storage.releases.get_raw_html` for how both layouts are read.
     """
     in_memory = str(path) == ":memory:"
     if in_memory:
@@ -45,9 +51,14 @@ def open_db(
         db = sqlite_utils.Database(conn)
         _configure(db, busy_timeout_ms, wal=not in_memory)
         _migrate(db)
+        if raw_path is not None:
+            _attach_raw(db, Path(raw_path).expanduser(), create)
     except sqlite3.Error as exc:
         conn.close()
         raise StorageError(f"cannot open database {path}: {_describe(exc)}") from exc
+    except StorageError:
+        conn.close()
+        raise
     return db
 
 
@@ -93,6 +104,35 @@ def open_db_read_only(path: str | Path) -> sqlite_utils.Database:
             "(or any writing command) on it once to upgrade it"
         )
     return db
+RAW_SCHEMA = "raw"
+_RAW_TABLE = """
+CREATE TABLE IF NOT EXISTS raw.raw_pages (
+    sha256 TEXT PRIMARY KEY,
+    html_gz BLOB NOT NULL,
+    size INTEGER NOT NULL,
+    first_seen TEXT NOT NULL
+)
+"""
+
+
+def _attach_raw(db: sqlite_utils.Database, file: Path, create: bool) -> None:
+    """The raw HTML file: one table, raw_pages, as in the main file (whose rows then keep the
+    sha256 and size with an empty html_gz, so foreign keys and queries still hold)."""
+    _check_path(file, create)
+    mode = "rwc" if create else "rw"
+    try:
+        db.conn.execute(f"ATTACH DATABASE ? AS {RAW_SCHEMA}",
+                        (f"{file.resolve().as_uri()}?mode={mode}",))
+    except sqlite3.Error as exc:
+        raise StorageError(f"cannot open raw database {file}: {_describe(exc)}") from exc
+    db.conn.execute(f"PRAGMA {RAW_SCHEMA}.journal_mode = WAL").fetchone()
+    db.conn.execute(f"PRAGMA {RAW_SCHEMA}.synchronous = NORMAL")
+    db.conn.execute(_RAW_TABLE)
+
+
+def has_raw_file(db: sqlite_utils.Database) -> bool:
+    """Whether a raw HTML file is attached (config ``raw_database``)."""
+    return any(row[1] == RAW_SCHEMA for row in db.conn.execute("PRAGMA database_list"))
 
 
 def _check_path(file: Path, create: bool) -> None:

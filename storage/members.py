@@ -106,3 +106,13 @@ def discovered_listings(db: Database) -> dict[str, str]:
     sql = ("SELECT bioguide_id, listing_url FROM members"
            " WHERE listing_found_by = 'discovered' AND listing_url IS NOT NULL")
     return {row["bioguide_id"]: row["listing_url"] for row in db.query(sql)}
+
+
+def is_baseline(db: Database, bioguide_id: str, run_id: int) -> bool:
+    """True when no crawl before ``run_id`` succeeded for this member: this run is its
+    baseline (what it finds is recorded, not alerted)."""
+    row = db.conn.execute(
+        "SELECT 1 FROM member_runs WHERE bioguide_id = ? AND run_id < ? AND status = 'ok' LIMIT 1",
+        (bioguide_id, run_id),
+    ).fetchone()
+    return row is None

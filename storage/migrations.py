@@ -285,9 +285,173 @@ def member_run_extraction(db: Database) -> None:
         _add_column(db, "member_runs", column, "INTEGER NOT NULL DEFAULT 0")
 
 
+@MIGRATIONS(name="0012_member_run_discovery_path")
+def member_run_discovery_path(db: Database) -> None:
+    # The candidates discovery tried and what each answered, so a member whose listing moved
+    # can be debugged from the database.
+    _add_column(db, "member_runs", "discovery_path", "TEXT")
+
+
+@MIGRATIONS(name="0014_outbox")
+def outbox(db: Database) -> None:
+    # One row per (subscriber, change) to deliver: marked sent only once the SMTP server
+    # accepted the message, so a crash or an outage never loses an alert nor sends it twice.
+    _script(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS outbox (
+            id INTEGER PRIMARY KEY,
+            subscriber TEXT NOT NULL,
+            change_id INTEGER NOT NULL REFERENCES changes (id),
+            mode TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            queued_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_attempt_at TEXT,
+            next_attempt_at TEXT,
+            last_error TEXT,
+            sent_at TEXT,
+            message_id TEXT,
+            UNIQUE (subscriber, change_id)
+        );
+        CREATE INDEX IF NOT EXISTS outbox_status ON outbox (status, subscriber)
+        """,
+    )
+    # alerts_queued_at: the run's changes were matched against the subscribers. Runs detected
+    # before this step count as queued, so upgrading does not email the whole history.
+    _add_column(db, "crawl_runs", "alerts_queued_at", "TEXT")
+    db.conn.execute(
+        "UPDATE crawl_runs SET alerts_queued_at = changes_detected_at"
+        " WHERE alerts_queued_at IS NULL AND changes_detected_at IS NOT NULL"
+    )
+
+
+@MIGRATIONS(name="0014_release_listed")
+def release_listed(db: Database) -> None:
+    # The last run whose listing pages showed the release, and on which page: a release that
+    # drops off a page it was on (same page range, listing read fine) is re-checked at once.
+    _add_column(db, "releases", "listed_run_id", "INTEGER REFERENCES crawl_runs (id)")
+    _add_column(db, "releases", "listed_page", "INTEGER")
+
+
+@MIGRATIONS(name="0015_crawl_ownership")
+def crawl_ownership(db: Database) -> None:
+    # heartbeat_at: the crawl process stamps its run every few seconds, so a run whose writer is
+    # gone (on another machine, where the lock file can't tell) is seen as interrupted.
+    # releases_not_saved: releases fetched but not committed (database locked, disk full).
+    _add_column(db, "crawl_runs", "heartbeat_at", "TEXT")
+    _add_column(db, "member_runs", "releases_not_saved", "INTEGER NOT NULL DEFAULT 0")
 @MIGRATIONS(name="0016_member_run_bounds")
 def member_run_bounds(db: Database) -> None:
     # Issue 8: requests the URL policy refused (off-site or internal redirects, bad schemes)
     # and release pages a cap or time budget left for a later run.
     _add_column(db, "member_runs", "urls_refused", "INTEGER NOT NULL DEFAULT 0")
     _add_column(db, "member_runs", "articles_deferred", "INTEGER NOT NULL DEFAULT 0")
+@MIGRATIONS(name="0017_fts_releases")
+def release_search(db: Database) -> None:
+    # FTS5 over the current title and body, laid out as sqlite-utils' enable_fts() does
+    # (external content table releases_fts, content=releases), so `sqlite-utils search` and
+    # Datasette's ?_search= find it. Written here rather than by enable_fts() because that
+    # runs executescript() (which would COMMIT this migration half-way) and its update
+    # trigger fires on every bookkeeping UPDATE (last_seen on each crawl), re-indexing bodies
+    # that did not change; ours fires only when title or body_text change.
+    exists = db.conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'releases_fts'"
+    ).fetchone()
+    # Statement by statement (trigger bodies contain ';', which _script splits on).
+    for statement in FTS_STATEMENTS:
+        db.conn.execute(statement)
+    if not exists:  # index the releases stored before this step
+        db.conn.execute("INSERT INTO releases_fts (releases_fts) VALUES ('rebuild')")
+
+
+FTS_STATEMENTS = (
+    """
+    CREATE VIRTUAL TABLE IF NOT EXISTS releases_fts USING FTS5 (
+        title, body_text,
+        tokenize='porter unicode61 remove_diacritics 2',
+        content=[releases]
+    )
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS releases_ai AFTER INSERT ON releases BEGIN
+        INSERT INTO releases_fts (rowid, title, body_text)
+        VALUES (new.id, new.title, new.body_text);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS releases_ad AFTER DELETE ON releases BEGIN
+        INSERT INTO releases_fts (releases_fts, rowid, title, body_text)
+        VALUES ('delete', old.id, old.title, old.body_text);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS releases_au AFTER UPDATE OF title, body_text ON releases
+    BEGIN
+        INSERT INTO releases_fts (releases_fts, rowid, title, body_text)
+        VALUES ('delete', old.id, old.title, old.body_text);
+        INSERT INTO releases_fts (rowid, title, body_text)
+        VALUES (new.id, new.title, new.body_text);
+    END
+    """,
+)
+
+
+@MIGRATIONS(name="0017_imported_changes")
+def imported_changes(db: Database) -> None:
+    # Releases loaded by `presswatch import` from an archive: their `new` change is history,
+    # recorded with alert = 0 and imported = 1 so it is never mailed.
+    _add_column(db, "changes", "imported", "INTEGER NOT NULL DEFAULT 0")
+
+
+@MIGRATIONS(name="0017_views")
+def views(db: Database) -> None:
+    # Views make the file readable cold (docs/schema.md, "Views"). DROP + CREATE so a later
+    # step can redefine one by dropping it again; the columns are a public interface.
+    for name, sql in VIEWS.items():
+        db.conn.execute(f"DROP VIEW IF EXISTS {name}")
+        db.conn.execute(f"CREATE VIEW {name} AS {sql}")
+
+
+VIEWS: dict[str, str] = {
+    "releases_with_members": """
+        SELECT r.id, r.published, r.bioguide_id, m.name AS member_name, m.party, m.state,
+               m.chamber, m.district, r.title, r.url, r.status, r.word_count, r.dateline,
+               r.duplicate_of, r.first_seen, r.last_checked, r.removed_at,
+               r.current_version_id, r.body_text
+        FROM releases r LEFT JOIN members m ON m.bioguide_id = r.bioguide_id
+    """,
+    "change_log": """
+        SELECT c.id, c.detected_at, c.kind, c.severity, c.summary, c.alert, c.imported,
+               c.release_id, r.title, r.url, r.published, r.status AS release_status,
+               c.bioguide_id, m.name AS member_name, m.party, m.state, m.chamber,
+               c.fields_changed, c.old_version_id, c.new_version_id, c.run_id
+        FROM changes c
+        JOIN releases r ON r.id = c.release_id
+        LEFT JOIN members m ON m.bioguide_id = c.bioguide_id
+    """,
+    "recent_changes": """
+        SELECT * FROM change_log
+        WHERE detected_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-30 days')
+    """,
+    "member_health": """
+        SELECT m.bioguide_id, m.name, m.party, m.state, m.chamber, m.enabled,
+               m.listing_url, m.listing_found_by, m.family, m.last_success_at,
+               m.last_failure_at, m.consecutive_failures,
+               CASE WHEN NOT m.enabled THEN 'disabled'
+                    WHEN m.last_success_at IS NULL AND m.last_failure_at IS NULL
+                         THEN 'never crawled'
+                    WHEN m.consecutive_failures = 0 THEN 'ok'
+                    WHEN m.consecutive_failures < 3 THEN 'failing'
+                    ELSE 'broken' END AS health,
+               lr.status AS last_run_status, lr.error AS last_run_error,
+               lr.http_status AS last_run_http_status,
+               (SELECT count(*) FROM releases r WHERE r.bioguide_id = m.bioguide_id)
+                   AS releases,
+               (SELECT max(published) FROM releases r WHERE r.bioguide_id = m.bioguide_id)
+                   AS last_published
+        FROM members m
+        LEFT JOIN member_runs lr ON lr.id = (
+            SELECT max(id) FROM member_runs x WHERE x.bioguide_id = m.bioguide_id)
+    """,
+}

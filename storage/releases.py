@@ -16,7 +16,15 @@ from sqlite_utils import Database
 
 from crawler.fingerprint import fingerprints
 from crawler.items import Article, ReleaseItem
-from storage.db import decode_json_columns, fetch_one, to_json, transaction
+from storage.db import (
+    RAW_SCHEMA,
+    StorageError,
+    decode_json_columns,
+    fetch_one,
+    has_raw_file,
+    to_json,
+    transaction,
+)
 
 RELEASE_STATUSES = ("active", "removed")
 _EMPTY_BODY_HASH = hashlib.sha256(b"").hexdigest()
@@ -278,16 +286,27 @@ def _store_raw(db: Database, raw: bytes, sha256: str | None, now: str) -> None:
     """Content-addressed: identical bytes are stored (and compressed) once.
 
     Only pages that produced a stored version are kept, so re-checks of unchanged releases
-    don't grow the file with pages that differ only in tokens or ads.
+    don't grow the file with pages that differ only in tokens or ads. With a raw HTML file
+    (config ``raw_database``) the bytes go there and the main file keeps the row with an empty
+    ``html_gz`` (a gzip stream is never empty, so the two cannot be confused).
     """
     if sha256 is None:
         return
     exists = db.conn.execute("SELECT 1 FROM raw_pages WHERE sha256 = ?", (sha256,)).fetchone()
     if exists:
         return
+    compressed = gzip.compress(raw, compresslevel=6, mtime=0)
+    if has_raw_file(db):
+        db.conn.execute(
+            f"INSERT OR IGNORE INTO {RAW_SCHEMA}.raw_pages (sha256, html_gz, size, first_seen)"
+            " VALUES (?, ?, ?, ?)",
+            (sha256, compressed, len(raw), now),
+        )
+        compressed = b""
     db.conn.execute(
-        "INSERT OR IGNORE INTO raw_pages (sha256, html_gz, size, first_seen) VALUES (?, ?, ?, ?)",
-        (sha256, gzip.compress(raw, compresslevel=6, mtime=0), len(raw), now),
+        "INSERT OR IGNORE INTO main.raw_pages (sha256, html_gz, size, first_seen)"
+        " VALUES (?, ?, ?, ?)",
+        (sha256, compressed, len(raw), now),
     )
 
 
@@ -322,6 +341,18 @@ def mark_releases_seen(db: Database, urls: list[str], now: str, run_id: int) -> 
         cursor = db.conn.executemany(
             "UPDATE releases SET last_seen = ?, last_run_id = ? WHERE url = ?",
             [(now, run_id, url) for url in urls],
+        )
+    return cursor.rowcount
+
+
+def mark_releases_listed(db: Database, bioguide_id: str, pages: dict[str, int],
+                         run_id: int) -> int:
+    """The member's listing pages showed these release URLs (url → page number) in this run."""
+    with transaction(db):
+        cursor = db.conn.executemany(
+            "UPDATE releases SET listed_run_id = ?, listed_page = ?"
+            " WHERE url = ? AND bioguide_id = ?",
+            [(run_id, page, url, bioguide_id) for url, page in pages.items()],
         )
     return cursor.rowcount
 
@@ -379,9 +410,27 @@ def list_versions(db: Database, release_id: int) -> list[dict[str, Any]]:
 
 
 def get_raw_html(db: Database, sha256: str) -> bytes | None:
-    """The raw bytes of a stored page (for re-extraction), or None."""
-    row = db.conn.execute("SELECT html_gz FROM raw_pages WHERE sha256 = ?", (sha256,)).fetchone()
-    return gzip.decompress(row[0]) if row else None
+    """The raw bytes of a stored page (for re-extraction), or None.
+
+    Works with either layout, and with a mix of both (a file that got ``raw_database`` later):
+    a page whose main row has an empty ``html_gz`` is read from the raw HTML file, which must
+    then be configured.
+    """
+    row = db.conn.execute(
+        "SELECT html_gz FROM main.raw_pages WHERE sha256 = ?", (sha256,)).fetchone()
+    if row is None:
+        return None
+    if row[0]:
+        return gzip.decompress(row[0])
+    if not has_raw_file(db):
+        raise StorageError(f"the raw HTML of page {sha256[:12]} is kept in a separate raw "
+                           "database file: set config key raw_database to that file")
+    found = db.conn.execute(
+        f"SELECT html_gz FROM {RAW_SCHEMA}.raw_pages WHERE sha256 = ?", (sha256,)).fetchone()
+    if found is None:
+        raise StorageError(f"the raw HTML of page {sha256[:12]} is missing from the raw "
+                           "database file (is raw_database the file it was written to?)")
+    return gzip.decompress(found[0])
 
 
 def mark_release_restored(db: Database, release_id: int) -> None:
@@ -392,7 +441,7 @@ def mark_release_restored(db: Database, release_id: int) -> None:
 
 _KNOWN = """
 SELECT id, bioguide_id, url, etag, last_modified, word_count, status, gone_since,
-       last_checked, published, date_source,
+       last_checked, published, date_source, listed_run_id, listed_page,
        coalesce(min(published, substr(first_seen, 1, 10)), first_seen) AS born,
        (SELECT json_group_array(DISTINCT fetched_url) FROM release_versions v
         WHERE v.release_id = releases.id AND fetched_url IS NOT NULL) AS fetched_urls
@@ -412,7 +461,7 @@ def known_releases(db: Database, bioguide_ids: list[str]) -> list[dict[str, Any]
 
 def new_releases_in_run(db: Database, run_id: int) -> list[dict[str, Any]]:
     """Releases first seen in this run that are not a second URL of an earlier release."""
-    sql = ("SELECT id, url, title, current_version_id FROM releases"
+    sql = ("SELECT id, bioguide_id, url, title, current_version_id FROM releases"
            " WHERE first_run_id = ? AND duplicate_of IS NULL ORDER BY id")
     return [dict(row) for row in db.query(sql, [run_id])]
 

@@ -30,13 +30,16 @@ WHERE r.id = ?
 
 
 def release_ids(db: Database, members: list[str] | None = None) -> list[int]:
-    """Ids of the releases that have a current version, optionally of some members only."""
-    sql = "SELECT id FROM releases WHERE current_version_id IS NOT NULL"
+    """Ids of the releases that have a crawled current version, optionally of some members
+    only."""
+    # Imported versions (source 'import') have no stored page to re-read: left out.
+    sql = ("SELECT r.id FROM releases r JOIN release_versions v ON v.id = r.current_version_id"
+           " WHERE v.source != 'import'")
     params: list[Any] = []
     if members:
-        sql += f" AND bioguide_id IN ({', '.join('?' * len(members))})"
+        sql += f" AND r.bioguide_id IN ({', '.join('?' * len(members))})"
         params += members
-    return [int(row[0]) for row in db.conn.execute(sql + " ORDER BY id", params)]
+    return [int(row[0]) for row in db.conn.execute(sql + " ORDER BY r.id", params)]
 
 
 def iter_current_versions(db: Database, ids: list[int]) -> Iterator[dict[str, Any]]:

@@ -11,7 +11,14 @@ from sqlite_utils import Database
 from crawler.clock import parse_timestamp
 from storage.db import StorageError, decode_json_columns, fetch_one, to_json, transaction
 
-RUN_STATUSES = ("running", "completed", "failed", "interrupted")
+# interrupted: the run's processes died without closing it (found by the next crawl);
+# aborted: deliberately cut off (SIGTERM / SIGINT, or crawl.max_run_minutes) and closed cleanly.
+# The crawl process stamps crawl_runs.heartbeat_at this often; a run from another machine
+# whose heartbeat is older than the stale limit is taken for dead.
+HEARTBEAT_SECONDS = 5.0
+HEARTBEAT_STALE_SECONDS = 60.0
+
+RUN_STATUSES = ("running", "completed", "failed", "interrupted", "aborted")
 FINAL_RUN_STATUSES = RUN_STATUSES[1:]
 MEMBER_RUN_STATUSES = ("ok", "empty", "blocked", "error", "skipped")
 MEMBER_RUN_FIELDS = frozenset(
@@ -19,6 +26,8 @@ MEMBER_RUN_FIELDS = frozenset(
         "status", "listing_url", "listing_found_by", "template", "releases_found",
         "releases_new", "pages_fetched", "articles_failed", "http_status", "error",
         "started_at", "finished_at", "parser", "rows_undated", "articles_short", "disagreements",
+        "discovery_path",
+        "releases_not_saved",
         "urls_refused", "articles_deferred",
     }
 )
@@ -54,14 +63,23 @@ SELECT
 
 
 def start_run(db: Database, options: dict[str, Any], now: str) -> int:
-    """Open a run (status ``running``); host and pid let a later start spot it if we crash."""
+    """Open a run (status ``running``, first heartbeat now); host and pid are for people."""
     with transaction(db):
         cursor = db.conn.execute(
-            "INSERT INTO crawl_runs (started_at, status, options, host, pid)"
-            " VALUES (?, 'running', ?, ?, ?)",
-            (now, to_json(options), socket.gethostname(), os.getpid()),
+            "INSERT INTO crawl_runs (started_at, status, options, host, pid, heartbeat_at)"
+            " VALUES (?, 'running', ?, ?, ?, ?)",
+            (now, to_json(options), socket.gethostname(), os.getpid(), now),
         )
     return int(cursor.lastrowid)
+
+
+def beat(db: Database, run_id: int, now: str) -> None:
+    """The crawl process is alive and working on this run."""
+    with transaction(db):
+        db.conn.execute(
+            "UPDATE crawl_runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'",
+            (now, run_id),
+        )
 
 
 def finish_run(
@@ -81,6 +99,28 @@ def finish_run(
             {**counts, "status": status, "now": now, "error": error, "run": run_id},
         )
     return get_run(db, run_id)
+
+
+_EXTRACTION = """
+SELECT bioguide_id, parser, rows_undated, articles_short, disagreements
+FROM member_runs WHERE run_id = ? ORDER BY bioguide_id
+"""
+
+
+def extraction_report(db: Database, run_id: int) -> dict[str, Any]:
+    """How extraction went in a run: members per listing parser, totals of undated rows, short
+    bodies and disagreements, and the members that had any of these (to look at first)."""
+    parsers: dict[str, int] = {}
+    totals = {"rows_undated": 0, "articles_short": 0, "disagreements": 0}
+    attention = []
+    for row in db.query(_EXTRACTION, (run_id,)):
+        if row["parser"]:
+            parsers[row["parser"]] = parsers.get(row["parser"], 0) + 1
+        for key in totals:
+            totals[key] += row[key] or 0
+        if row["articles_short"] or row["disagreements"] or row["rows_undated"]:
+            attention.append(row["bioguide_id"])
+    return {"parsers": parsers, **totals, "attention": attention}
 
 
 def record_member_run(db: Database, run_id: int, bioguide_id: str, **fields: Any) -> None:
@@ -119,48 +159,55 @@ def list_member_runs(db: Database, run_id: int) -> list[dict[str, Any]]:
 
 
 def mark_stale_runs_interrupted(
-    db: Database, now: str, *, max_age_hours: float = 24.0
+    db: Database, now: str, *, stale_after_seconds: float = HEARTBEAT_STALE_SECONDS
 ) -> list[int]:
-    """Close the runs a crash left ``running``; returns their ids.
+    """Close the runs a crash left ``running``; returns their ids. Call it holding the crawl
+    lock (storage.lock).
 
-    A run is stale when its process, on this host, is gone — or, when that can't be checked
-    (another host, no pid), when it started more than ``max_age_hours`` ago. A crawl that is
-    still running in another process is left alone.
+    A run of this machine is dead for sure: its processes would still hold the lock. A run of
+    another machine (a shared file) is dead when its heartbeat stopped ``stale_after_seconds``
+    ago; until then it may still be writing and is left alone (see ``runs_alive_elsewhere``).
     """
-    running = db.conn.execute(
-        "SELECT id, started_at, host, pid FROM crawl_runs WHERE status = 'running'"
-    ).fetchall()
-    stale = [
-        run_id
-        for run_id, started_at, host, pid in running
-        if _is_stale(started_at, host, pid, now, max_age_hours)
-    ]
+    stale = [run["id"] for run in _running(db)
+             if run["host"] == socket.gethostname()
+             or _seconds_between(_last_sign_of_life(run), now) > stale_after_seconds]
     for run_id in stale:
         finish_run(db, run_id, "interrupted", now, error="the crawl process ended unfinished")
     return stale
 
 
-def _is_stale(started_at: str, host: str | None, pid: int | None, now: str, max_age: float) -> bool:
-    if host == socket.gethostname() and pid:
-        return not _process_alive(pid)
-    return _hours_between(started_at, now) > max_age
+def runs_alive_elsewhere(
+    db: Database, now: str, *, stale_after_seconds: float = HEARTBEAT_STALE_SECONDS
+) -> list[dict[str, Any]]:
+    """Running runs of another machine whose heartbeat is still fresh."""
+    return [run for run in _running(db)
+            if run["host"] != socket.gethostname()
+            and _seconds_between(_last_sign_of_life(run), now) <= stale_after_seconds]
 
 
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
+def list_runs(db: Database, limit: int = 10) -> list[dict[str, Any]]:
+    """The latest runs, newest first."""
+    cursor = db.conn.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", (limit,))
+    names = [d[0] for d in cursor.description]
+    return [decode_json_columns(dict(zip(names, row, strict=True)), ("options",))
+            for row in cursor]
+
+
+def _running(db: Database) -> list[dict[str, Any]]:
+    cursor = db.conn.execute(
+        "SELECT id, started_at, heartbeat_at, host, pid FROM crawl_runs WHERE status = 'running'"
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def _last_sign_of_life(run: dict[str, Any]) -> str:
+    return run["heartbeat_at"] or run["started_at"]
+
+
+def _seconds_between(start: str, end: str) -> float:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
-
-
-def _hours_between(start: str, end: str) -> float:
-    try:
-        return (parse_timestamp(end) - parse_timestamp(start)).total_seconds() / 3600
+        return (parse_timestamp(end) - parse_timestamp(start)).total_seconds()
     except ValueError:  # an unreadable timestamp can't prove the run is alive
         return float("inf")
 

@@ -44,7 +44,8 @@ def test_a_new_extractor_reading_the_same_page_is_not_an_edit(db):
     current = parse_article(raw, URL)
     old = Article(**{**vars(current), "paragraphs": ["Share", *current.paragraphs]})
     run0, _ = save(db, old, raw, T0, "0")  # what an older, chrome-leaking parser stored
-    assert events(db, detect_run(db, run0, T0, 6)["id"]) == [("new", 1, "[]")]
+    # The member's first crawl is its baseline: recorded, not alerted.
+    assert events(db, detect_run(db, run0, T0, 6)["id"]) == [("new", 0, "[]")]
     run1, saved = save(db, current, raw, T1, EXTRACTOR_VERSION)
     assert saved.is_new_version  # the record differs ...
     detect_run(db, run1, T1, 6)

@@ -81,7 +81,7 @@ def test_a_crashing_callback_is_that_members_error_and_it_still_reports(monkeypa
     def boom(*args, **kwargs):
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr(press, "find_press_link", boom)
+    monkeypatch.setattr(press, "rank_press_links", boom)
     request = Request(HOME, meta={"member": "A000001", "kind": "homepage"})
     response = HtmlResponse(HOME, body=b"<html></html>", encoding="utf-8", request=request)
     state.pending = 1

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from crawler.items import Article, ReleaseItem
 from crawler.roster import Member
 from storage import StorageError, open_db
 from storage.migrations import MIGRATIONS
+from storage.runs import runs_alive_elsewhere
 
 NOW = "2025-03-01T12:00:00+00:00"
 LATER = "2025-03-02T12:00:00+00:00"
@@ -418,19 +417,32 @@ def test_record_member_run_validates(db, run_id: int) -> None:
 
 
 def test_stale_runs_are_marked_interrupted(db) -> None:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()
-    crashed = storage.start_run(db, {}, NOW)
-    db.execute("UPDATE crawl_runs SET pid = ? WHERE id = ?", [child.pid, crashed])
-    alive = storage.start_run(db, {}, NOW)  # this process: still running
-    assert storage.mark_stale_runs_interrupted(db, LATER) == [crashed]
-    assert storage.get_run(db, crashed)["status"] == "interrupted"
-    assert storage.get_run(db, crashed)["error"]
-    assert storage.get_run(db, alive)["status"] == "running"
+    # The caller holds the crawl lock, so a run of this machine left 'running' is dead for sure,
+    # whatever its pid now names (pids are reused: this very process stands in for one).
+    here = storage.start_run(db, {}, NOW)
     elsewhere = storage.start_run(db, {}, NOW)
     db.execute("UPDATE crawl_runs SET host = 'other-host' WHERE id = ?", [elsewhere])
-    assert storage.mark_stale_runs_interrupted(db, LATER) == []  # 24 h not yet passed
-    assert storage.mark_stale_runs_interrupted(db, "2025-03-09T00:00:00+00:00") == [elsewhere]
+    soon = "2025-03-01T12:00:30Z"
+    assert storage.mark_stale_runs_interrupted(db, soon) == [here]
+    assert storage.get_run(db, here)["status"] == "interrupted"
+    assert storage.get_run(db, here)["error"]
+    # Another machine's run is alive while its heartbeat is fresh, dead once it stops.
+    assert [r["id"] for r in runs_alive_elsewhere(db, soon)] == [elsewhere]
+    storage.runs.beat(db, elsewhere, "2025-03-01T12:00:50Z")
+    assert storage.mark_stale_runs_interrupted(db, "2025-03-01T12:01:40Z") == []
+    assert storage.get_run(db, elsewhere)["status"] == "running"
+    assert storage.mark_stale_runs_interrupted(db, "2025-03-01T12:02:00Z") == [elsewhere]
+    assert runs_alive_elsewhere(db, "2025-03-01T12:02:00Z") == []
+
+
+def test_heartbeat_only_stamps_running_runs(db) -> None:
+    run_id = storage.start_run(db, {}, NOW)
+    assert storage.get_run(db, run_id)["heartbeat_at"] == NOW
+    storage.runs.beat(db, run_id, LATER)
+    assert storage.get_run(db, run_id)["heartbeat_at"] == LATER
+    storage.finish_run(db, run_id, "aborted", LATER, error="stopped by SIGTERM")
+    storage.runs.beat(db, run_id, "2025-03-03T12:00:00Z")
+    assert storage.get_run(db, run_id)["heartbeat_at"] == LATER
 
 
 def test_upsert_members_keeps_health_and_listing(db) -> None:

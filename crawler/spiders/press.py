@@ -23,8 +23,10 @@ from twisted.internet.error import TimeoutError as InternetTimeoutError
 from twisted.python.failure import Failure
 
 from crawler.article import parse_article
-from crawler.discover import find_press_link
+from crawler.discover import rank_press_links
 from crawler.items import (
+    Article,
+    ListedItem,
     Listing,
     ListingEntry,
     ListingSeenItem,
@@ -56,11 +58,20 @@ class MemberState:
     pages_fetched: int = 0
     releases_found: int = 0
     articles_failed: int = 0
+    # The extraction report (issue 6): which parser read the listing, and what looked doubtful.
+    parser: str | None = None
+    rows_undated: int = 0
+    articles_short: int = 0
+    disagreements: int = 0
     discovery_tried: bool = False
+    candidates: list[str] = field(default_factory=list)  # homepage links not tried yet
+    path: list[str] = field(default_factory=list)  # how the listing was looked for
     rechecks_sent: bool = False
     known: dict[str, dict[str, Any]] = field(default_factory=dict)  # canonical URL → release
     seen: set[str] = field(default_factory=set)  # release URLs requested or skipped
     listed: set[str] = field(default_factory=set)  # release URLs the listing pages showed
+    listed_on: dict[str, int] = field(default_factory=dict)  # … and the page each was on
+    listing_complete: bool = False  # every listing page of the run was read without error
     listing_pages: set[str] = field(default_factory=set)
     policy: SitePolicy = field(default_factory=SitePolicy)
     # Seconds this member's site has cost: its downloads' latency and the parsing of its
@@ -99,6 +110,11 @@ class MemberState:
             articles_failed=self.articles_failed,
             http_status=self.http_status,
             error=clean_text(error),
+            parser=self.parser,
+            rows_undated=self.rows_undated,
+            articles_short=self.articles_short,
+            disagreements=self.disagreements,
+            discovery_path=" → ".join(self.path) if "homepage" in self.path else None,
             urls_refused=len(self.refused),
             articles_deferred=self.deferred,
         )
@@ -114,6 +130,7 @@ class PressSpider(scrapy.Spider):
         max_articles: int = 0,
         today: date | None = None,
         known: list[dict[str, Any]] | None = None,
+        templates: bool = True,
         max_links: int = 0,
         member_budget: float = 0.0,
         site_aliases: list[str] | None = None,
@@ -138,6 +155,8 @@ class PressSpider(scrapy.Spider):
         self.pages = pages
         self.max_articles = max_articles
         self.today = today or date.today()
+        # False: listings are read without family templates (proves the generic path works).
+        self.templates = templates
         self.states: dict[str, MemberState] = {}
 
     @classmethod
@@ -245,6 +264,23 @@ class PressSpider(scrapy.Spider):
                 entry = ListingEntry(url=url, published=known.get("published_hint"))
                 yield self.release_request(state, url, entry, known)
 
+    def dropped_rechecks(self, state: MemberState, last_page: int) -> Iterator[scrapy.Request]:
+        """The listing was read to its end: re-check now every known release that the last
+        complete listing showed within these pages and this one no longer does (taken down,
+        or just pushed off by newer releases; a conditional re-check tells which)."""
+        state.listing_complete = True
+        for url, known in state.known.items():
+            if url != known["url"] or not known.get("was_listed"):
+                continue
+            if (known.get("listed_page") or 1) > last_page:
+                continue  # it was on a page this run did not read
+            aliases = {url, *(canonical_url(u) for u in known.get("fetched_urls") or [])}
+            if aliases & (state.listed | state.seen):
+                continue
+            state.seen.update(aliases)
+            entry = ListingEntry(url=url, published=known.get("published_hint"))
+            yield self.release_request(state, url, entry, known)
+
     def homepage_request(self, state: MemberState) -> scrapy.Request:
         state.discovery_tried = True
         return self.request(state, state.member.homepage, self.parse_homepage, kind="homepage")
@@ -281,24 +317,26 @@ class PressSpider(scrapy.Spider):
 
     def homepage_page(self, response: Response) -> Iterator[Any]:
         state = self.state_of(response)
+        state.path.append("homepage")
         if response.status == 403:
             state.fail("blocked", f"homepage {response.url} answered 403", 403)
         elif response.status != 200:
             state.fail("error", f"homepage {response.url} answered {response.status}",
                        response.status)
         else:
-            link = find_press_link(response.text, response.url)
-            if link:
-                state.found_by = "discovered"
-                yield self.listing_request(state, link, page=1)
+            tried = {canonical_url(u) for u in state.listing_pages}
+            state.candidates = [u for u in rank_press_links(response.text, response.url)
+                                if u not in tried]
+            if state.candidates:
+                yield self.next_candidate(state)
             else:
                 state.fail("error", f"no press-release link found on homepage {response.url}")
 
     def listing_page(self, response: Response) -> Iterator[Any]:
         state = self.state_of(response)
         page = response.meta["page"]
-        if page == 1 and self.should_discover(state, response):
-            yield self.homepage_request(state)
+        if page == 1 and (instead := self.instead_of(state, response, unusable(response))):
+            yield instead
         elif response.status == 403:
             state.fail("blocked", f"listing {response.url} answered 403", 403)
         elif response.status != 200:
@@ -311,14 +349,42 @@ class PressSpider(scrapy.Spider):
                 listing = self.parse_any_listing(response, state)
             except Exception as exc:  # one broken site must not stop the crawl
                 state.fail("error", f"cannot parse listing {response.url}: {exc!r}")
+                listing = None
+            if listing is not None and not listing.entries and looks_blocked(response.text):
+                state.fail("blocked", f"listing {response.url} answered a block page",
+                           response.status)
+                yield from self.rechecks(state)
+            elif page == 1 and listing is not None and (
+                instead := self.instead_of(state, response, "0 rows" * (not listing.entries))
+            ):
+                yield instead
             else:
-                if not listing.entries and looks_blocked(response.text):
-                    state.fail("blocked", f"listing {response.url} answered a block page",
-                               response.status)
-                elif not listing.entries and looks_javascript_only(response.text):
-                    state.javascript = True
-                yield from self.follow_listing(state, listing, response, page)
-            yield from self.rechecks(state)
+                if listing is not None:
+                    if not listing.entries and looks_javascript_only(response.text):
+                        state.javascript = True
+                    yield from self.follow_listing(state, listing, response, page)
+                yield from self.rechecks(state)
+
+    def instead_of(
+        self, state: MemberState, response: Response, problem: str
+    ) -> scrapy.Request | None:
+        """Discovery that does not give up: when the first listing page answers 404/410,
+        redirects home or lists nothing (``problem``), the next ranked homepage candidate, or
+        the homepage when it was not asked yet. None: go on with this page."""
+        where = short_url(response.request.url)
+        if not problem:
+            return None
+        if state.candidates:
+            state.path.append(f"{where} {problem}")
+            return self.next_candidate(state)
+        if not state.discovery_tried and state.member.homepage:
+            state.path.append(f"{where} {problem}")
+            return self.homepage_request(state)
+        return None
+
+    def next_candidate(self, state: MemberState) -> scrapy.Request:
+        state.found_by = "discovered"
+        return self.listing_request(state, state.candidates.pop(0), page=1)
 
     def release_page(self, response: Response) -> Iterator[Any]:
         state = self.state_of(response)
@@ -399,15 +465,26 @@ class PressSpider(scrapy.Spider):
     def state_of(self, response: Response) -> MemberState:
         return self.states[response.meta["member"]]
 
-    def one_done(self, state: MemberState) -> Iterator[MemberRunItem]:
+    def one_done(self, state: MemberState) -> Iterator[ListedItem | MemberRunItem]:
         state.pending -= 1
         if state.pending == 0:
+            if state.listing_complete and state.status is None and state.listed_on:
+                yield ListedItem(state.member.bioguide_id, self.listed_pages(state))
             yield from self.report(state)
 
     def report(self, state: MemberState) -> Iterator[MemberRunItem]:
         if not state.reported:
             state.reported = True
             yield state.result()
+
+    @staticmethod
+    def listed_pages(state: MemberState) -> dict[str, int]:
+        """Listed URLs as stored (a listing may link an alias of the canonical URL)."""
+        pages: dict[str, int] = {}
+        for url, page in state.listed_on.items():
+            known = state.known.get(url)
+            pages.setdefault(known["url"] if known else url, page)
+        return pages
 
     def take_fetch(self, state: MemberState) -> bool:
         """Whether one more release page fits this member's cap and time budget this run."""
@@ -421,20 +498,11 @@ class PressSpider(scrapy.Spider):
         state.fetches += 1
         return True
 
-    def should_discover(self, state: MemberState, response: Response) -> bool:
-        """A missing press page (404/410, or a redirect to the homepage) → try the homepage."""
-        if state.discovery_tried or not state.member.homepage:
-            return False
-        if response.status in (404, 410):
-            return True
-        redirected = bool(response.meta.get("redirect_urls"))
-        return redirected and urlsplit(response.url).path in ("", "/")
-
     def parse_any_listing(self, response: Response, state: MemberState) -> Listing:
         """A listing page or feed: the family comes from the markup, the member's template
         is only a hint (so a redesigned site keeps working)."""
         return parse_listing(self.bounded_text(response), response.url, today=self.today,
-                             hint=state.member.family_hint())
+                             hint=state.member.family_hint(), templates=self.templates)
 
     def bounded_text(self, response: Response) -> str:
         """The page, cut after a few times the link budget: parsing 100k links takes seconds
@@ -458,8 +526,15 @@ class PressSpider(scrapy.Spider):
             entries = entries[: self.max_links]
         shown = [canonical_url(e.url) for e in entries]
         if page > 1 and not set(shown) - state.listed:
-            return  # paged past the end: the site looped back to page 1 or repeated itself
+            # Paged past the end: the site looped back to page 1 or repeated itself.
+            yield from self.dropped_rechecks(state, page - 1)
+            return
+        note_listing(state, listing)
+        if page == 1:
+            state.path.append(f"{short_url(response.request.url)} {len(listing.entries)} rows")
         state.listed.update(shown)
+        for url in shown:
+            state.listed_on.setdefault(url, page)
         new: list[tuple[ListingEntry, dict[str, Any] | None]] = []
         due: list[tuple[ListingEntry, dict[str, Any] | None]] = []
         seen_only: list[str] = []
@@ -495,6 +570,8 @@ class PressSpider(scrapy.Spider):
                 and not self.over_budget(state.member.bioguide_id)
                 and (state.policy.on_site(next_url) or same_host(next_url, response.url))):
             yield self.listing_request(state, next_url, page=page + 1)
+        else:
+            yield from self.dropped_rechecks(state, page)
 
     def release_item(
         self, state: MemberState, response: Response, entry: ListingEntry
@@ -508,6 +585,7 @@ class PressSpider(scrapy.Spider):
             self.logger.warning("cannot parse release %s: %r", response.url, exc)
             return None
         article = clean_article(article)  # no terminal escapes or controls reach storage
+        note_article(state, article)
         if not article.title or not article.paragraphs:
             return None
         headers = response.headers
@@ -524,6 +602,36 @@ class PressSpider(scrapy.Spider):
         )
 
 
+# A body this short is a heading, a teaser or a block page, never stored without a report.
+SHORT_BODY_WORDS = 25
+
+
+def note_listing(state: MemberState, listing: Listing) -> None:
+    """Count what a listing page says about its own extraction (the member's report)."""
+    state.parser = state.parser or listing.parser
+    state.rows_undated += sum(1 for e in listing.entries if not e.published)
+    state.disagreements += int(listing.disagreement)
+
+
+def note_article(state: MemberState, article: Article) -> None:
+    """Count a release page whose body came out short or empty, or whose parsers disagreed."""
+    state.articles_short += int(article.word_count < SHORT_BODY_WORDS)
+    state.disagreements += int(article.disagreement)
+
+
+def unusable(response: Response) -> str:
+    """Why a first listing page is no listing: gone (404/410) or redirected to the homepage
+    ("" when it is usable)."""
+    if response.status in (404, 410):
+        return str(response.status)
+    if response.meta.get("redirect_urls") and urlsplit(response.url).path in ("", "/"):
+        return "redirected home"
+    return ""
+
+
+def short_url(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 # A CDN or bot wall answering 200: no listing rows and one of these phrases.
 BLOCK_MARKERS = re.compile(
     r"access denied|request blocked|attention required|are you a robot|captcha|"

@@ -1,0 +1,126 @@
+"""Chrome that reaches a release body as text: rules for what can occur once, and the per-site
+memory of what recurs.
+
+Two kinds of evidence, both at paragraph level (after element-level stripping in article.py):
+
+- **Rules** for chrome a single page can show: runs of one-letter share links (``f t # e``),
+  counters (``Share 12``, ``Tweet 3``, ``| 4 comments``, ``Comments (4)``), ``Updated:`` /
+  ``Last modified`` stamps, ``Print this page | Email this page``, and — among the paragraphs
+  above the first sentence of the release — the visible date line and byline.
+- **Recurrence**: a paragraph whose text, digits masked, appears on two or more pages of the same
+  site is chrome (menus, sign-up boxes, office addresses, share bars whose counters change on
+  every load). ``mask_hash`` is the key; the spider counts pages per key and storage keeps the
+  counts per host (``site_chrome``), so a re-check that fetches one page strips what earlier
+  crawls learned.
+
+A closing ``###`` (or ``-30-``, ``# # #``) recurs on every release but is part of the text as
+published: it is never chrome.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from crawler.dates import find_date_in_text, parse_date
+
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+# The end mark of a release, as published: kept, never learned as chrome.
+_END_MARK = re.compile(r"(?:#\s*){3}|-+\s*30\s*-+|\*\s*\*\s*\*|(?:-\s*){3,}")
+_SEPARATORS = re.compile(r"\s*[|•·]\s*")
+
+# One part of a share/print/counter bar (the bar is split on | • · first; digits are masked
+# as 0 before matching, so "Share 59" and "Share 12" are the same part).
+_BAR_PART = re.compile(
+    r"(?:(?:f|t|#|e|g\+|in|share|shares|tweet|tweets|email|e-mail|print|facebook|twitter|x"
+    r"|linkedin|reddit|pinterest|whatsapp|copy link|like|likes|0|comments?|\(0\))(?:\s+|$))+"
+    r"|(?:print|email|e-mail|share|tweet|send)(?: (?:this|to a friend|a friend))?"
+    r"(?: (?:page|release|article|story|post))?:?"
+    r"|(?:share|tweet|like|comments?)\s*:?\s*\(?0\)?"
+    r"|0 (?:comments?|shares?|tweets?|likes?|views?)"
+    r"|(?:font size|text size)\s*:?\s*[a+-]*",
+    re.IGNORECASE,
+)
+_STAMP = re.compile(
+    r"(?:last\s+)?(?:updated|modified|revised|edited)(?:\s+on)?\s*:?\s*.{0,40}"
+    r"|last\s+(?:updated|modified)\b.{0,40}"
+    r"|page generated.{0,40}",
+    re.IGNORECASE,
+)
+# Words a date line may carry besides the date: labels, separators, a counter.
+_DATE_LINE_LABELS = re.compile(
+    r"\b(?:posted|published|released|updated|date|dated|issued|on|by|at|press|news|releases?"
+    r"|statements?|media|for immediate release|comments?|share|[ap]\.?m\.?|et|edt|est)\b"
+    r"|\d{1,2}:\d{2}|[|•·:,–—()-]",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}", re.IGNORECASE)
+_RULE_MAX = 120  # a longer paragraph is text, whatever words it starts with
+
+
+def mask(paragraph: str) -> str:
+    """The paragraph with digits masked and space collapsed: counters compare equal."""
+    return _SPACE.sub(" ", _DIGITS.sub("0", paragraph)).strip().lower()
+
+
+def mask_hash(paragraph: str) -> str:
+    """The key a paragraph is remembered by per site (16 hex digits of SHA-256 of the mask)."""
+    return hashlib.sha256(mask(paragraph).encode("utf-8")).hexdigest()[:16]
+
+
+def is_end_mark(paragraph: str) -> bool:
+    return bool(_END_MARK.fullmatch(paragraph.strip()))
+
+
+def learnable(paragraph: str) -> bool:
+    """Whether recurrence may make this paragraph chrome (the end mark never is)."""
+    return bool(paragraph.strip()) and not is_end_mark(paragraph)
+
+
+def is_bar(paragraph: str) -> bool:
+    """A share / print / counter bar: every |-separated part is a bar part."""
+    if len(paragraph) > _RULE_MAX or not re.search(r"[a-z]", paragraph, re.IGNORECASE):
+        return False
+    parts = [p for p in _SEPARATORS.split(_DIGITS.sub("0", paragraph).strip()) if p]
+    return bool(parts) and all(_BAR_PART.fullmatch(p) for p in parts)
+
+
+def is_stamp(paragraph: str) -> bool:
+    """``Updated: 08/17/2021 04:13 PM``, ``Last modified: 2022-01-15 11:10``."""
+    if len(paragraph) > 80 or not _STAMP.fullmatch(paragraph.strip()):
+        return False
+    return bool(_DIGITS.search(paragraph))
+
+
+def is_date_line(paragraph: str) -> bool:
+    """A short line that is a date among labels, a place or a name, or a byline:
+    ``June 9, 2026``, ``Posted on 10/3/22 | Press Release``, ``Washington, D.C., June 15, 2017 |
+    comments``, ``By Jane Doe``."""
+    text = paragraph.strip()
+    if len(text) > 90 or text.endswith((".", "?", "!", "”", '"')) and len(text.split()) > 6:
+        return False
+    if _BYLINE.fullmatch(text):
+        return True
+    if find_date_in_text(text) is None and parse_date(text) is None:
+        return False
+    rest = _DATE_LINE_LABELS.sub(" ", _DATE_WORDS.sub(" ", text)).split()
+    # what is left may be a place ("Washington, D.C.") or a name, never a sentence
+    return len(rest) <= 4 and all(w[:1].isupper() for w in rest)
+
+
+_DATE_WORDS = re.compile(
+    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?,?"
+    r"|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+    r"|\d{1,4}(?:st|nd|rd|th)?(?:[./-]\d{1,4})*",
+    re.IGNORECASE,
+)
+
+
+def rule_says_chrome(paragraph: str, leading: bool) -> bool:
+    """Whether a single-occurrence rule strips this paragraph; ``leading``: it stands above
+    the first sentence of the release (where date lines and bylines are)."""
+    if is_bar(paragraph) or is_stamp(paragraph):
+        return True
+    return leading and is_date_line(paragraph)

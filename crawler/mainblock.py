@@ -1,0 +1,226 @@
+"""Template-free article extraction: find the release's title on the page, then the block of
+text that follows it.
+
+The title is what we already know (the listing's link text, ``og:title``, the ``<title>``) matched
+against the page's headings. The body is the element after the title that holds the most
+sentence-like text and the least link text: every paragraph below the title adds its length to
+all its ancestors (a sentence adds fully, a short line a little, a line of links subtracts), and
+the best-scoring element wins. Text above the title (breadcrumbs, the page heading "Press
+Releases", menus) never counts, so a page heading can never become the body.
+
+Plain lxml, one pass over the page: this runs on every release page (see benchmarks/).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from lxml import etree
+
+from crawler.detect import collapse, in_chrome, text_of
+
+_HEADINGS = ("h1", "h2", "h3", "h4")
+_WORD = re.compile(r"\w+")
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li",
+        "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody", "tfoot",
+        "tr", "td", "th", "center", "address", "figure", "figcaption", "hr", "details", "summary",
+        "header", "footer", "form", "body",
+    }
+)
+_BR = "\ue000"
+_BR_BREAK = re.compile(f"{_BR}\\s*{_BR}[\\s{_BR}]*")
+_TITLE_MATCH = 0.6  # share of the known title's words a heading must carry
+_SENTENCE_WORDS = 8  # a paragraph of this many words, mostly not links, is release text
+_LEAF_TAGS = frozenset({"p", "li", "td", "th", "blockquote", "pre", "dd", "h5", "h6", "span"})
+_TITLE_MARK = "\ue001"  # stands for the title element while paragraphs are collected
+
+
+class Paragraph(NamedTuple):
+    text: str
+    owner: etree._Element  # the block element the text was flushed from
+    link_chars: int
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def similarity(a: str, b: str) -> float:
+    """Share of words the two texts have in common, relative to the longer one."""
+    wa, wb = set(words(a)), set(words(b))
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / max(len(wa), len(wb))
+
+
+def find_title(doc: etree._Element, known: list[str]) -> etree._Element | None:
+    """The heading that carries the release's title: the best match of a known title, else the
+    first heading outside the page chrome."""
+    headings = [h for h in doc.iter(*_HEADINGS) if text_of(h) and not in_chrome(h)]
+    best, best_score = None, 0.0
+    for heading in headings:
+        text = text_of(heading)
+        score = max((similarity(text, k) for k in known if k), default=0.0)
+        rank = _HEADINGS.index(heading.tag)
+        if score > best_score + 1e-9 or (
+            best is not None and abs(score - best_score) < 1e-9
+            and rank < _HEADINGS.index(best.tag)
+        ):
+            best, best_score = heading, score
+    if best is not None and best_score >= _TITLE_MATCH:
+        return best
+    return next((h for h in headings if h.tag == "h1"), None)
+
+
+# ------------------------------------------------------------------------- paragraphs
+
+
+def collect(root: etree._Element) -> list[Paragraph]:
+    """Every paragraph under ``root`` in document order, with the block it came from."""
+    out: list[Paragraph] = []
+    buffer: list[tuple[str, bool]] = []
+    _walk(root, root, False, buffer, out)
+    _flush(buffer, root, out)
+    return out
+
+
+def _walk(
+    el: etree._Element, owner: etree._Element, in_link: bool,
+    buffer: list[tuple[str, bool]], out: list[Paragraph],
+) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    block = tag in _BLOCK_TAGS
+    if block:
+        _flush(buffer, owner, out)
+        owner = el
+    in_link = in_link or tag == "a"
+    if tag == "br":
+        buffer.append((_BR, False))
+    elif tag in ("td", "th"):
+        buffer.append((" ", False))
+    if el.text and tag:
+        buffer.append((el.text, in_link))
+    for child in el:
+        _walk(child, owner, in_link, buffer, out)
+        if child.tail:
+            buffer.append((child.tail, in_link))
+    if block:
+        _flush(buffer, owner, out)
+
+
+def _flush(buffer: list[tuple[str, bool]], owner: etree._Element, out: list[Paragraph]) -> None:
+    if not buffer:
+        return
+    text = "".join(t for t, _ in buffer)
+    link_chars = sum(len(t.strip()) for t, link in buffer if link)
+    buffer.clear()
+    parts = [collapse(p.replace(_BR, " ")) for p in _BR_BREAK.split(text)]
+    parts = [p for p in parts if p]
+    total = sum(len(p) for p in parts) or 1
+    for part in parts:
+        out.append(Paragraph(part, owner, round(link_chars * len(part) / total)))
+
+
+# ------------------------------------------------------------------------------- body
+
+
+def _is_sentence(paragraph: Paragraph) -> bool:
+    size = len(paragraph.text)
+    return len(paragraph.text.split()) >= _SENTENCE_WORDS and paragraph.link_chars < 0.4 * size
+
+
+def _weight(paragraph: Paragraph) -> float:
+    size = len(paragraph.text)
+    if paragraph.link_chars > 0.5 * size:
+        return -float(size)  # a line of links: menus, related releases, share bars
+    if _is_sentence(paragraph):
+        return float(size)
+    return 0.2 * size  # a short line: a list item, a heading, "###"
+
+
+def after_title(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """The paragraphs below the title mark (all of them when the mark is not among them)."""
+    for index, paragraph in enumerate(paragraphs):
+        if _TITLE_MARK in paragraph.text:
+            rest = paragraph.text.split(_TITLE_MARK, 1)[1].strip()
+            tail = [Paragraph(rest, paragraph.owner, 0)] if rest else []
+            return tail + paragraphs[index + 1 :]
+    return paragraphs
+
+
+class Block(NamedTuple):
+    paragraphs: list[str]
+    element: etree._Element | None  # the block they came from (its links: attachments)
+    header: int = 0  # leading lines outside the element that holds the first sentence
+
+
+def main_block(doc: etree._Element, title: etree._Element | None, known: list[str]) -> Block:
+    """The paragraphs of the best text block below ``title`` (chrome elements already gone).
+
+    Marks the title element in the tree (its text is replaced): call it after everything else
+    that needs the title's text.
+    """
+    body = doc.find(".//body")
+    root = body if body is not None else doc
+    if title is not None:
+        known = [*known, text_of(title)]
+        for child in list(title):
+            title.remove(child)
+        title.text = _TITLE_MARK
+    paragraphs = after_title(collect(root))
+    if not paragraphs:
+        return Block([], None)
+    scores: dict[etree._Element, float] = {}
+    for paragraph in paragraphs:
+        weight = _weight(paragraph)
+        for el in (paragraph.owner, *paragraph.owner.iterancestors()):
+            scores[el] = scores.get(el, 0.0) + weight
+    best = max(scores, key=lambda el: (scores[el], _depth(el)))
+    # One paragraph is never the whole release: a one-sentence statement followed by its
+    # attachment link is still read from the element that holds both.
+    while best.tag in _LEAF_TAGS and best.getparent() is not None:
+        parent = best.getparent()
+        if scores.get(parent, 0.0) < 0.75 * scores[best]:
+            break
+        best = parent
+    if scores[best] <= 0:
+        return Block([], None)
+    inside = [p for p in paragraphs if p.owner is best or _inside(p.owner, best)]
+    inside = [p for p in inside if not _repeats_title(p, known)]
+    return Block([p.text for p in inside], best, _header(inside))
+
+
+def _header(paragraphs: list[Paragraph]) -> int:
+    """How many lines open the block outside the element holding its first sentence: the
+    page's date line, byline and share bar (a date written into the release text sits beside
+    its sentences and is kept)."""
+    first = next((p for p in paragraphs if _is_sentence(p)), None)
+    if first is None:
+        return 0
+    holder = first.owner.getparent()
+    count = 0
+    for paragraph in paragraphs:
+        if paragraph is first or holder is None or paragraph.owner is holder or _inside(
+            paragraph.owner, holder
+        ):
+            break
+        count += 1
+    return count
+
+
+def _repeats_title(paragraph: Paragraph, known: list[str]) -> bool:
+    """A second heading with the title (a page heading that repeats it) is not body text."""
+    if paragraph.owner.tag not in _HEADINGS:
+        return False
+    return any(similarity(paragraph.text, k) >= 0.9 for k in known if k)
+
+
+def _depth(el: etree._Element) -> int:
+    return sum(1 for _ in el.iterancestors())  # on a tie the deeper (smaller) block wins
+
+
+def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
+    return any(a is ancestor for a in el.iterancestors())

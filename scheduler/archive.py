@@ -1,0 +1,185 @@
+"""``presswatch import``: read archive JSONL files into the database as history.
+
+Each line is one release: ``url`` and ``title`` (required), ``date`` (YYYY-MM-DD), ``text``
+(paragraphs separated by blank lines; may be empty), ``member.bioguide_id``, and optionally
+``collected_at``. Members are
+matched by bioguide id; a line without one is matched by its URL's host when exactly one
+member's homepage has that host. Lines that are not valid JSON, lack a field, or name a member
+the database does not know are reported with their line number and skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlite_utils import Database
+
+from crawler.clock import format_timestamp, now_iso, parse_timestamp
+from crawler.items import Article
+from crawler.urls import canonical_url
+from storage.archive import ImportRecord, import_batch, known_members, member_hosts
+
+BATCH_SIZE = 5000
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class BadLine(ValueError):
+    """A line that cannot be imported; the message says why."""
+
+
+@dataclass
+class ImportSummary:
+    files: int = 0
+    lines: int = 0
+    imported: int = 0
+    already_known: int = 0
+    duplicates: int = 0
+    bad: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, why)
+    unknown_members: Counter = field(default_factory=Counter)  # bioguide id → lines skipped
+
+    def line(self) -> str:
+        unknown = sum(self.unknown_members.values())
+        return (
+            f"imported {self.imported} releases from {self.lines} lines in {self.files} "
+            f"file(s): {self.already_known} already known, {self.duplicates} duplicates of "
+            f"another URL, {unknown} of unknown members, {len(self.bad)} bad lines skipped"
+        )
+
+
+@dataclass
+class _Members:
+    ids: set[str]
+    hosts: dict[str, str]
+
+    def resolve(self, data: dict[str, Any], url: str) -> str:
+        member = data.get("member") or {}
+        bioguide_id = member.get("bioguide_id") if isinstance(member, dict) else None
+        if bioguide_id:
+            bioguide_id = str(bioguide_id).strip().upper()
+            if bioguide_id not in self.ids:
+                raise UnknownMember(bioguide_id)
+            return bioguide_id
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        if host in self.hosts:
+            return self.hosts[host]
+        raise UnknownMember(f"(none; host {host})")
+
+
+class UnknownMember(LookupError):
+    pass
+
+
+def import_files(
+    db: Database,
+    paths: Iterable[Path],
+    progress: Callable[[ImportSummary, str], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportSummary:
+    """Import every line of every file; ``progress(summary, file)`` after each batch."""
+    members = _Members(known_members(db), member_hosts(db))
+    summary = ImportSummary()
+    fallback_seen_at = now_iso()
+    for path in paths:
+        summary.files += 1
+        batch: list[ImportRecord] = []
+        for number, line in _lines(path):
+            summary.lines += 1
+            try:
+                batch.append(parse_line(line, members, fallback_seen_at))
+            except UnknownMember as exc:
+                summary.unknown_members[str(exc)] += 1
+            except BadLine as exc:
+                summary.bad.append((str(path), number, str(exc)))
+            if len(batch) >= batch_size:
+                _store(db, batch, summary)
+                batch = []
+                if progress:
+                    progress(summary, str(path))
+        if batch:
+            _store(db, batch, summary)
+        if progress:
+            progress(summary, str(path))
+    return summary
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    # errors="replace": one badly encoded line must not stop a file of 100,000 (it is then
+    # reported as bad JSON or imported with U+FFFD, never silently dropped).
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.strip():
+                yield number, line
+
+
+def _store(db: Database, batch: list[ImportRecord], summary: ImportSummary) -> None:
+    counts = import_batch(db, batch)
+    summary.imported += counts.imported
+    summary.already_known += counts.already_known
+    summary.duplicates += counts.duplicates
+
+
+def parse_line(line: str, members: _Members, fallback_seen_at: str) -> ImportRecord:
+    """One JSONL line as an ImportRecord; BadLine / UnknownMember say why not."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BadLine(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise BadLine("not a JSON object")
+    url = _text(data, "url")
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise BadLine(f"url is not an http(s) URL: {url[:80]!r}")
+    title = " ".join(_text(data, "title").split())
+    text = data.get("text")
+    if text is not None and not isinstance(text, str):
+        raise BadLine("'text' is not a string")
+    # A release without text (a video, a page the archive could not read) is still a
+    # release: stored with an empty body, like a crawled one.
+    paragraphs = [" ".join(p.split()) for p in _BLANK_LINES.split(text or "")]
+    paragraphs = [p for p in paragraphs if p]
+    canonical = canonical_url(url)
+    bioguide_id = members.resolve(data, canonical)
+    return ImportRecord(
+        bioguide_id=bioguide_id,
+        article=Article(url=canonical, title=title, published=_date(data.get("date")),
+                        date_source="archive" if data.get("date") else None, dateline=None,
+                        paragraphs=paragraphs),
+        seen_at=_timestamp(data.get("collected_at")) or fallback_seen_at,
+    )
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise BadLine(f"missing or empty {key!r}")
+    return value
+
+
+def _date(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not _DATE.match(value.strip()):
+        raise BadLine(f"date is not YYYY-MM-DD: {str(value)[:40]!r}")
+    try:
+        return parse_timestamp(value.strip()[:10]).date().isoformat()
+    except ValueError:
+        raise BadLine(f"date is not a valid date: {value[:40]!r}") from None
+
+
+def _timestamp(value: Any) -> str | None:
+    """The archive's collection time in stored form; None when absent or unreadable (it is
+    bookkeeping, not content: the line is still imported)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return format_timestamp(parse_timestamp(value))
+    except ValueError:
+        return None

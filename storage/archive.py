@@ -1,0 +1,178 @@
+"""Writes of ``presswatch import``: historical releases from an archive, stored as history.
+
+An imported release gets a ``releases`` row, a version 1 with ``source = 'import'`` (no raw
+page, no run) and a ``new`` change with ``alert = 0`` and ``imported = 1``: it is recorded, and
+never alerted. A URL already in the database is left untouched, so importing the same file
+twice changes nothing. Batches are written with ``executemany`` in one transaction each; the
+FTS index is filled by its insert trigger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from sqlite_utils import Database
+
+from crawler.fingerprint import fingerprints
+from crawler.items import Article
+from storage.db import to_json, transaction
+
+IMPORT_SOURCE = "import"
+# The extractor that made an imported version: the archive's, not ours.
+IMPORT_EXTRACTOR = "archive"
+IMPORT_CACHE_KIB = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One archive release, checked and canonicalized by the caller."""
+
+    bioguide_id: str
+    article: Article  # url canonical, paragraphs split
+    # When the archive collected it (stored timestamp form): the release's first_seen,
+    # last_seen, last_checked and its change's detected_at, so the history keeps its dates
+    # and the re-check schedule treats it like a release last fetched then.
+    seen_at: str
+
+
+@dataclass
+class ImportCounts:
+    imported: int = 0
+    already_known: int = 0  # URL already in the database (earlier import or a crawl)
+    duplicates: int = 0  # same text as an earlier release of the member, under another URL
+    by_member: dict[str, int] = field(default_factory=dict)
+
+
+_INSERT_RELEASE = """
+INSERT INTO releases (
+    id, bioguide_id, url, title, published, date_source, dateline, body_text, word_count,
+    attachments, first_seen, last_seen, last_checked, current_version_id, status, duplicate_of,
+    body_hash, content_hash
+) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, '[]', ?, ?, ?, ?, 'active', ?, ?, ?)
+"""
+_INSERT_VERSION = f"""
+INSERT INTO release_versions (
+    id, release_id, version, content_hash, title, published, date_source, dateline, body_text,
+    paragraphs, attachments, word_count, extractor_version, raw_sha256, fetched_at, run_id,
+    fetched_url, source
+) VALUES (?, ?, 1, ?, ?, ?, ?, NULL, ?, ?, '[]', ?, '{IMPORT_EXTRACTOR}', NULL, ?, NULL, ?,
+          '{IMPORT_SOURCE}')
+"""
+_INSERT_CHANGE = """
+INSERT INTO changes (
+    release_id, bioguide_id, kind, detected_at, run_id, old_version_id, new_version_id,
+    fields_changed, summary, alert, imported
+) VALUES (?, ?, 'new', ?, NULL, NULL, ?, '[]', ?, 0, 1)
+"""
+
+
+def known_members(db: Database) -> set[str]:
+    return {row[0] for row in db.conn.execute("SELECT bioguide_id FROM members")}
+
+
+def member_hosts(db: Database) -> dict[str, str]:
+    """Website host → bioguide id, for hosts that belong to exactly one member."""
+    owners: dict[str, set[str]] = {}
+    for bioguide_id, homepage in db.conn.execute("SELECT bioguide_id, homepage FROM members"):
+        host = (urlsplit(homepage or "").hostname or "").removeprefix("www.")
+        if host:
+            owners.setdefault(host, set()).add(bioguide_id)
+    return {host: ids.pop() for host, ids in owners.items() if len(ids) == 1}
+
+
+def import_batch(db: Database, records: list[ImportRecord]) -> ImportCounts:
+    """Store one batch of archive releases in one transaction; see the module docstring."""
+    counts = ImportCounts()
+    # A release and its version point at each other (current_version_id, release_id), so one
+    # of the two rows always comes first. Foreign keys are off for the batch (the pragma only
+    # takes effect outside a transaction): the ids are assigned here under the write lock and
+    # members were checked by the caller. Alternatives cost more: an UPDATE afterwards
+    # rewrites each release row with its body; deferred keys make SQLite scan releases for
+    # every version inserted (no index on current_version_id).
+    db.conn.execute("PRAGMA foreign_keys = OFF")
+    # The url and body_hash indexes are updated at random places: a 64 MB page cache (default
+    # 2 MB) keeps their pages in memory across batches of an archive of 700,000 releases.
+    db.conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        with transaction(db):
+            _insert_batch(db, records, counts)
+    finally:
+        db.conn.execute("PRAGMA foreign_keys = ON")
+    return counts
+
+
+def _insert_batch(db: Database, records: list[ImportRecord], counts: ImportCounts) -> None:
+    fresh = _new_records(db, records, counts)
+    if not fresh:
+        return
+    (next_release,) = db.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM releases")\
+        .fetchone()
+    (next_version,) = db.conn.execute(
+        "SELECT coalesce(max(id), 0) + 1 FROM release_versions").fetchone()
+    releases, versions, changes = [], [], []
+    originals: dict[tuple[str, str], int] = {}
+    for offset, record in enumerate(fresh):
+        release_id, version_id = next_release + offset, next_version + offset
+        article = record.article
+        content, body = fingerprints(article)
+        body_hash = body if article.paragraphs else None
+        duplicate_of = _original(db, originals, record.bioguide_id, body_hash)
+        if body_hash and duplicate_of is None:
+            originals[(record.bioguide_id, body_hash)] = release_id
+        body_text, word_count = article.body_text, article.word_count
+        releases.append((
+            release_id, record.bioguide_id, article.url, article.title, article.published,
+            article.date_source, body_text, word_count, record.seen_at, record.seen_at,
+            record.seen_at, version_id, duplicate_of, body_hash, content,
+        ))
+        versions.append((
+            version_id, release_id, content, article.title, article.published,
+            article.date_source, body_text, to_json(article.paragraphs), word_count,
+            record.seen_at, article.url,
+        ))
+        if duplicate_of is None:  # a second URL of the same text is not news, as in crawls
+            changes.append((release_id, record.bioguide_id, record.seen_at, version_id,
+                            " ".join(article.title.split())))
+        else:
+            counts.duplicates += 1
+        counts.by_member[record.bioguide_id] = counts.by_member.get(record.bioguide_id, 0) + 1
+    db.conn.executemany(_INSERT_RELEASE, releases)
+    db.conn.executemany(_INSERT_VERSION, versions)
+    db.conn.executemany(_INSERT_CHANGE, changes)
+    counts.imported = len(fresh)
+
+
+def _new_records(db: Database, records: list[ImportRecord], counts: ImportCounts
+                 ) -> list[ImportRecord]:
+    """The records whose URL is not stored yet (the first of each URL within the batch)."""
+    urls = [r.article.url for r in records]
+    known: set[str] = set()
+    for start in range(0, len(urls), 500):  # stay under SQLite's variable limit
+        chunk = urls[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        known.update(row[0] for row in db.conn.execute(
+            f"SELECT url FROM releases WHERE url IN ({marks})", chunk))
+    fresh = []
+    for record in records:
+        if record.article.url in known:
+            counts.already_known += 1
+            continue
+        known.add(record.article.url)
+        fresh.append(record)
+    return fresh
+
+
+def _original(db: Database, originals: dict[tuple[str, str], int], bioguide_id: str,
+              body_hash: str | None) -> int | None:
+    """The member's earlier release with this body (stored, or earlier in this batch)."""
+    if body_hash is None:
+        return None
+    if (bioguide_id, body_hash) in originals:
+        return originals[(bioguide_id, body_hash)]
+    row = db.conn.execute(
+        "SELECT coalesce(duplicate_of, id) FROM releases WHERE bioguide_id = ? AND body_hash = ?"
+        " ORDER BY id LIMIT 1",
+        (bioguide_id, body_hash),
+    ).fetchone()
+    return row[0] if row else None

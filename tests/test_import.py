@@ -1,0 +1,154 @@
+"""`presswatch import`: archive JSONL as history — idempotent, members matched, bad lines
+reported and skipped, no alerts; imported releases join the re-check schedule."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from crawler.clock import parse_timestamp
+from crawler.recheck import is_due
+from crawler.urls import canonical_url
+from scheduler.cli import main
+from simcongress.data import DATA
+from storage.db import open_db
+from storage.members import upsert_members
+from storage.releases import known_releases
+from tests import corpus
+from tests.helpers import rows
+
+RELEASES = sorted((DATA / "releases").glob("*.jsonl"))
+SCHEDULE = {"every_run_days": 3, "daily_until_days": 30, "weekly_until_days": 180}
+
+
+def real_lines() -> list[dict]:
+    return [json.loads(line) for path in RELEASES for line in path.read_text().splitlines()]
+
+
+def run_import(db: Path, *files: Path, extra: tuple[str, ...] = ()) -> tuple[str, str]:
+    result = CliRunner().invoke(main, ["import", "--db", str(db), *extra, *map(str, files)])
+    assert result.exit_code == 0, result.output + result.stderr
+    return result.stdout, result.stderr
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    return {t: rows(db, f"SELECT count(*) AS n FROM {t}")[0]["n"]
+            for t in ("releases", "release_versions", "changes", "releases_fts")}
+
+
+def test_real_archive_imports_as_history(tmp_path: Path) -> None:
+    db = tmp_path / "presswatch.db"
+    out, err = run_import(db, *RELEASES, extra=("--progress",))
+    lines = real_lines()
+    known = {r["bioguide_id"] for r in rows(db, "SELECT bioguide_id FROM members")}
+    matched = [d for d in lines if (d.get("member") or {}).get("bioguide_id") in known]
+    stored = rows(db, "SELECT url, bioguide_id, title, published FROM releases")
+    assert len(stored) >= len({canonical_url(d["url"]) for d in matched})
+    by_url = {r["url"]: r for r in stored}
+    for line in matched:  # members matched by bioguide id, dates kept
+        row = by_url[canonical_url(line["url"])]
+        assert row["bioguide_id"] == line["member"]["bioguide_id"]
+        assert row["published"] == line["date"]
+    # Every new release is recorded as history: alert = 0, imported = 1, version source import.
+    changes = rows(db, "SELECT kind, alert, imported, run_id FROM changes")
+    assert changes and all(c == {"kind": "new", "alert": 0, "imported": 1, "run_id": None}
+                           for c in changes)
+    assert {r["source"] for r in rows(db, "SELECT source FROM release_versions")} == {"import"}
+    assert "import:" in err and out.startswith(f"imported {len(stored)} releases")
+
+
+def test_lines_without_a_bioguide_id_match_by_host(tmp_path: Path) -> None:
+    db = tmp_path / "presswatch.db"
+    run_import(db, *RELEASES)
+    graham = [d for d in real_lines() if d["member"] is None and "lgraham" in d["url"]]
+    assert graham
+    (row,) = rows(db, "SELECT r.bioguide_id, m.name FROM releases r JOIN members m"
+                      " USING (bioguide_id) WHERE url = ?", (canonical_url(graham[0]["url"]),))
+    assert "Graham" in row["name"]
+
+
+def test_import_twice_changes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "presswatch.db"
+    run_import(db, *RELEASES)
+    before = table_counts(db)
+    dump = rows(db, "SELECT * FROM releases ORDER BY id")
+    out, _ = run_import(db, *RELEASES)
+    assert table_counts(db) == before
+    assert rows(db, "SELECT * FROM releases ORDER BY id") == dump
+    assert out.startswith("imported 0 releases") and f"{before['releases']}" in out
+
+
+def test_bad_lines_reported_with_line_numbers_and_skipped(tmp_path: Path) -> None:
+    good = RELEASES[0].read_text().splitlines()[:3]
+    unknown = json.loads(good[0]) | {"url": "https://x.house.gov/a",
+                                     "member": {"bioguide_id": "Z999999"}}
+    archive = tmp_path / "archive.jsonl"
+    archive.write_text("\n".join([
+        good[0],
+        "{not json",
+        json.dumps({"url": "https://a.house.gov/x"}),  # no title
+        json.dumps(json.loads(good[1]) | {"date": "November 5"}),
+        "",
+        json.dumps(unknown),
+        json.dumps(["a", "list"]),
+        good[2],
+    ]) + "\n")
+    out, err = run_import(tmp_path / "presswatch.db", archive)
+    assert f"{archive}:2: skipped: not valid JSON" in err
+    assert f"{archive}:3: skipped: missing or empty 'title'" in err
+    assert f"{archive}:4: skipped: date is not YYYY-MM-DD" in err
+    assert f"{archive}:7: skipped: not a JSON object" in err
+    assert "skipped 1 lines of member Z999999: not in the roster" in err
+    assert out.startswith("imported 2 releases from 7 lines")
+    assert rows(tmp_path / "presswatch.db", "SELECT count(*) AS n FROM releases")[0]["n"] == 2
+
+
+def test_imported_releases_join_the_recheck_schedule(tmp_path: Path) -> None:
+    line = real_lines()[0]
+    archive = tmp_path / "a.jsonl"
+    fresh = line | {"url": line["url"] + "-fresh", "date": "2026-06-19",
+                    "collected_at": "2026-06-19T12:00:00Z"}
+    old = line | {"date": "2024-11-01", "collected_at": "2024-11-02T00:00:00Z"}
+    archive.write_text(json.dumps(fresh) + "\n" + json.dumps(old) + "\n")
+    run_import(tmp_path / "presswatch.db", archive)
+    db = open_db(tmp_path / "presswatch.db")
+    known = {r["url"]: r for r in known_releases(db, [line["member"]["bioguide_id"]])}
+    db.close()
+    now = parse_timestamp("2026-06-21T06:00:00Z")
+    assert is_due(known[canonical_url(fresh["url"])], now, SCHEDULE)  # 2 days old
+    assert not is_due(known[canonical_url(old["url"])], now, SCHEDULE)  # past 180 days
+    # 40 days old, last fetched (by the archive) 42 days ago: due for its weekly re-check.
+    assert is_due(known[canonical_url(fresh["url"])], now + timedelta(days=40), SCHEDULE)
+
+
+def test_first_crawl_of_an_imported_release_is_not_an_edit(tmp_path: Path) -> None:
+    """Our extraction differs from the archive's text: a baseline, never an alerted edit."""
+    db = open_db(tmp_path / "presswatch.db")
+    upsert_members(db, corpus.MEMBERS)
+    archive = tmp_path / "a.jsonl"
+    archive.write_text(json.dumps({
+        "url": corpus.WATER, "title": "Adams introduces the Clean Water Act",
+        "date": "2026-06-18", "text": "Archive text.\n\nSecond paragraph.",
+        "member": {"bioguide_id": "A000001"}}) + "\n")
+    db.close()
+    run_import(tmp_path / "presswatch.db", archive)
+    db = open_db(tmp_path / "presswatch.db")
+    corpus.crawl(db, corpus.DAY1, [corpus.release(
+        corpus.WATER, "Adams introduces the Clean Water Act", ["Our own extraction."],
+        "A000001", "2026-06-18")])
+    db.close()
+    changes = rows(tmp_path / "presswatch.db", "SELECT kind, alert FROM changes")
+    assert changes == [{"kind": "new", "alert": 0}]
+    versions = rows(tmp_path / "presswatch.db", "SELECT source FROM release_versions")
+    assert [v["source"] for v in versions] == ["import", "crawl"]
+
+
+def test_reprocess_skips_imported_versions(tmp_path: Path) -> None:
+    """They have no stored page to re-read: not 900 failures."""
+    run_import(tmp_path / "presswatch.db", RELEASES[0])
+    result = CliRunner().invoke(main, ["reprocess", "--db", str(tmp_path / "presswatch.db")])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("reprocessed 0 releases")
