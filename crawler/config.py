@@ -43,7 +43,8 @@ DEFAULTS: dict[str, Any] = {
         "max_articles_per_member": 200,
         # Release links read from one listing page; a page with 100k links is not a listing.
         "max_links_per_listing": 1000,
-        # Seconds one member's site may take in a run before its remaining pages wait.
+        # Seconds one member's site may cost in a run (download time, timeouts, parsing; not
+        # time queued behind other sites) before its remaining pages wait for a later run.
         "member_budget_seconds": 900.0,
         # Domains every member's redirects may lead to (besides the member's own site).
         "site_aliases": [],
@@ -97,29 +98,32 @@ MEMBER_OVERRIDE_KEYS: dict[str, type | tuple[type, ...]] = {
     "site_aliases": list,
 }
 
-# (minimum, whether the minimum itself is allowed) for every numeric key; all must be finite.
-RANGES: dict[str, tuple[float, bool]] = {
-    "crawl.pages": (1, True),
-    "crawl.delay_seconds": (0, True),
-    "crawl.timeout_seconds": (0, False),
-    "crawl.retries": (0, True),
-    "crawl.retry_backoff_seconds": (0, True),
-    "crawl.max_retry_after_seconds": (0, True),
-    "crawl.max_page_bytes": (0, False),
-    "crawl.concurrent_requests": (1, True),
-    "crawl.max_articles_per_member": (0, True),
-    "crawl.max_links_per_listing": (1, True),
-    "crawl.member_budget_seconds": (0, False),
-    "crawl.removal_confirm_hours": (0, True),
-    "crawl.recheck.every_run_days": (0, True),
-    "crawl.recheck.daily_until_days": (0, True),
-    "crawl.recheck.weekly_until_days": (0, True),
-    "crawl.recheck.archive_days": (0, True),  # 0 = no archive sweep
-    "crawl.max_run_minutes": (0, True),  # 0 = no limit
-    "alerts.smtp.timeout_seconds": (0, False),
-    "alerts.max_changes_per_email": (1, True),
-    "alerts.health_after_failures": (1, True),
-    "alerts.retry_backoff_minutes": (0, True),
+# (minimum, whether the minimum itself is allowed, maximum) of every numeric key; all must be
+# finite. Keys another part of presswatch adds are listed here too and checked when present.
+RANGES: dict[str, tuple[float, bool, float | None]] = {
+    "crawl.pages": (1, True, None),
+    "crawl.delay_seconds": (0, True, None),
+    "crawl.timeout_seconds": (0, False, None),
+    "crawl.retries": (0, True, None),
+    "crawl.retry_backoff_seconds": (0, True, None),
+    "crawl.max_retry_after_seconds": (0, True, None),
+    "crawl.max_page_bytes": (0, False, None),
+    "crawl.concurrent_requests": (1, True, None),
+    "crawl.max_articles_per_member": (0, True, None),
+    "crawl.max_links_per_listing": (1, True, None),
+    "crawl.member_budget_seconds": (0, False, None),
+    "crawl.max_run_minutes": (0, True, None),  # 0 = no limit
+    "crawl.removal_confirm_hours": (0, True, None),
+    "crawl.recheck.every_run_days": (0, True, None),
+    "crawl.recheck.daily_until_days": (0, True, None),
+    "crawl.recheck.weekly_until_days": (0, True, None),
+    "crawl.recheck.archive_days": (0, True, None),  # 0 = no archive sweep
+    "alerts.smtp.port": (1, True, 65535),
+    "alerts.smtp.timeout_seconds": (0, False, None),
+    "alerts.max_changes_per_email": (1, True, None),
+    "alerts.health_after_failures": (1, True, None),
+    "alerts.retry_backoff_minutes": (0, True, None),
+    "schedule.misfire_grace_minutes": (0, True, None),
 }
 
 
@@ -186,15 +190,26 @@ def one_line(exc: Exception) -> str:
 
 
 def validate_ranges(config: dict[str, Any]) -> None:
-    for name, (minimum, inclusive) in RANGES.items():
-        value: Any = config
-        for part in name.split("."):
-            value = value[part]
+    for name, (minimum, inclusive, maximum) in RANGES.items():
+        value = lookup(config, name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue  # a key this version does not have (or an optional one left unset)
         if not math.isfinite(value):
             raise ConfigError(f"config key '{name}' must be a finite number, not {value!r}")
         if value < minimum or (value == minimum and not inclusive):
             bound = f"at least {minimum}" if inclusive else f"greater than {minimum}"
             raise ConfigError(f"config key '{name}' must be {bound}, not {value!r}")
+        if maximum is not None and value > maximum:
+            raise ConfigError(f"config key '{name}' must be at most {maximum}, not {value!r}")
+
+
+def lookup(config: dict[str, Any], dotted: str) -> Any:
+    value: Any = config
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
 
 
 def validate_host_groups(groups: dict[Any, Any]) -> None:

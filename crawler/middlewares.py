@@ -26,6 +26,7 @@ from scrapy.utils.response import response_status_message
 from twisted.internet.error import ConnectError, DNSLookupError
 
 from crawler.urlpolicy import SitePolicy, is_internal_host, is_ip
+from crawler.urls import is_congress_host
 
 HELD = "_presswatch_group"
 INTERNAL = "_presswatch_internal"  # meta flag of the spider's own data: requests
@@ -79,7 +80,9 @@ class UrlPolicyMiddleware:
 
     async def resolved_refusal(self, host: str, policy: SitePolicy) -> str | None:
         host = host.lower().rstrip(".")
-        if not host or is_ip(host) or host in policy.internal_allowed:
+        # Congress's own domains are public by definition; not resolving them twice keeps a
+        # crawl of 537 such sites (or an offline one) from waiting on extra DNS lookups.
+        if not host or is_ip(host) or host in policy.internal_allowed or is_congress_host(host):
             return None
         if host not in self.resolved:
             self.resolved[host] = await self.resolves_internal(host)
@@ -186,7 +189,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response
-        return self.later(retry, self.wait_seconds(request, response))
+        return await self.later(retry, self.wait_seconds(request, response))
 
     async def process_exception(
         self, request: Request, exception: Exception
@@ -196,10 +199,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, exception)
         if retry is None:
             return None
-        return self.later(retry, self.wait_seconds(request, None))
+        return await self.later(retry, self.wait_seconds(request, None))
 
-    def later(self, retry: Request, wait: float) -> Request:
+    async def later(self, retry: Request, wait: float) -> Request:
         if wait <= 0 or self.crawler is None:
+            return retry
+        if "member" not in retry.meta:
+            # Not the spider's (robots.txt): nobody would take it back later, so wait here.
+            await asyncio.sleep(wait)
             return retry
         self.count_waiting(+1)
         asyncio.get_running_loop().call_later(wait, self.resume, retry)

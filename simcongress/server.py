@@ -254,7 +254,10 @@ class SimServer:
                         self.errors.append(f"{slug} {handler.path}\n{error}")
                     response = Response(500, [("Content-Type", "text/plain")], error.encode())
             status = response.status
-            self._send(handler, response, head)
+            try:
+                self._send(handler, response, head)
+            except (ConnectionError, TimeoutError):
+                pass  # the client gave up (a size cap, a timeout): nothing left to tell it
         finally:
             sent = {k: v for k in HEADERS_OF_INTEREST if (v := handler.headers.get(k)) is not None}
             with self._lock:
@@ -404,11 +407,12 @@ class SimServer:
 
 
 def _fault_of(site: Site, target: str) -> str | None:
-    if not site.fault or target.split("?", 1)[0] == "/robots.txt":
+    path = target.split("?", 1)[0]
+    if not site.fault:
         return None
-    if site.fault_paths is not None and target.split("?", 1)[0] not in site.fault_paths:
-        return None
-    return site.fault
+    if site.fault_paths is None:  # the whole site but robots.txt, unless named
+        return None if path == "/robots.txt" else site.fault
+    return site.fault if path in site.fault_paths else None
 
 
 def _serve_raw(handler: Any, fault: str) -> int:

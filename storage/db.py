@@ -78,7 +78,10 @@ def open_db_read_only(path: str | Path) -> sqlite_utils.Database:
     _check_header(file)
     base = file.resolve().as_uri()
     conn: sqlite3.Connection | None = None
-    for query in ("mode=ro", "mode=ro&immutable=1"):
+    queries = ["mode=ro"]
+    if not os.access(file.parent, os.W_OK):  # no writer can be at work on it either
+        queries.append("mode=ro&immutable=1")
+    for query in queries:
         try:
             conn = sqlite3.connect(f"{base}?{query}", uri=True)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -116,3 +116,38 @@ def test_cli_exits_2_with_one_line(tmp_path, text, command):
     assert result.stderr.startswith("presswatch: ") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "presswatch.db").exists()
+
+
+def numeric_keys(tree: dict, prefix: str = "") -> list[str]:
+    keys = []
+    for key, value in tree.items():
+        if f"{prefix}{key}" == "crawl.host_groups":
+            continue  # user-named keys, each checked by validate_host_groups
+        if isinstance(value, dict):
+            keys += numeric_keys(value, f"{prefix}{key}.")
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            keys.append(f"{prefix}{key}")
+    return keys
+
+
+def test_every_numeric_key_has_a_range():
+    """A key added without a range would accept .inf, .nan or -3: this test names it."""
+    from crawler.config import DEFAULTS, RANGES
+
+    assert [k for k in numeric_keys(DEFAULTS) if k not in RANGES] == []
+
+
+@pytest.mark.parametrize(
+    ("roster", "message"),
+    [("- name: {first: Jos\xe9}\n".encode("latin-1"), "is not UTF-8 text"),
+     (yaml.safe_dump([person(name="Ann Lee")]).encode(), "name and terms must be mappings")],
+)
+def test_cli_bad_roster_exits_2_with_one_line(tmp_path, roster, message):
+    (tmp_path / "roster.yaml").write_bytes(roster)
+    config = write(tmp_path, "roster: roster.yaml\n")
+    for command in ("crawl", "members"):
+        result = subprocess.run([PRESSWATCH, command, "--config", str(config)],
+                                capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert message in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "presswatch.db").exists()

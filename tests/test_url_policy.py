@@ -113,3 +113,17 @@ def test_unneeded_scrapy_extensions_are_off():
     assert settings["EXTENSIONS"]["scrapy.extensions.telnet.TelnetConsole"] is None
     assert settings["REMOTE_CONTROL_ENABLED"] is False
     assert settings["TELNETCONSOLE_ENABLED"] is False
+
+
+def test_registered_domains_need_no_download_and_write_nothing_home(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    code = ("from crawler.urlpolicy import site_domain; "
+            "print(site_domain('news.example.co.uk'), site_domain('www.example.org'))")
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.stdout.split() == ["example.co.uk", "example.org"], result.stderr
+    assert list(tmp_path.iterdir()) == []

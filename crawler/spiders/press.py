@@ -19,6 +19,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from twisted.internet.error import TimeoutError as InternetTimeoutError
 from twisted.python.failure import Failure
 
 from crawler.article import parse_article
@@ -73,7 +74,10 @@ class MemberState:
     listing_complete: bool = False  # every listing page of the run was read without error
     listing_pages: set[str] = field(default_factory=set)
     policy: SitePolicy = field(default_factory=SitePolicy)
-    started: float | None = None  # monotonic time of the member's first answer
+    # Seconds this member's site has cost: its downloads' latency and the parsing of its
+    # pages, not the time its requests wait in queues behind other sites (a host group of 440
+    # House sites would spend any wall-clock budget in the queue alone).
+    spent: float = 0.0
     fetches: int = 0  # release pages requested this run (the cap counts these)
     deferred: int = 0  # release pages left for a later run (cap or time budget)
     refused: list[str] = field(default_factory=list)  # URLs the URL policy refused, and why
@@ -141,6 +145,7 @@ class PressSpider(scrapy.Spider):
         self.shared_policy = SitePolicy(internal_allowed=internal_hosts_named(
             u for m in members for u in (m.homepage, m.press_url, m.rss_url)))
         self.flushed = False
+        self.download_timeout = 0.0  # set from the crawler's settings (from_crawler)
         self.known: dict[str, dict[str, dict[str, Any]]] = {}
         for release in known or []:
             urls = self.known.setdefault(release["bioguide_id"], {})
@@ -157,6 +162,7 @@ class PressSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PressSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.download_timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 0.0)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
@@ -204,9 +210,9 @@ class PressSpider(scrapy.Spider):
 
     def over_budget(self, bioguide_id: str) -> bool:
         state = self.states.get(bioguide_id)
-        if not self.member_budget or state is None or state.started is None:
+        if not self.member_budget or state is None:
             return False
-        return time.monotonic() - state.started > self.member_budget
+        return state.spent > self.member_budget
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -294,9 +300,8 @@ class PressSpider(scrapy.Spider):
 
     def isolated(self, response: Response, work: Iterator[Any]) -> Iterator[Any]:
         state = self.state_of(response)
-        if state.started is None:
-            state.started = time.monotonic()
         state.pages_fetched += 1
+        started = time.monotonic()
         try:
             yield from work
         except Exception as exc:  # noqa: BLE001 - one broken page must not stop the crawl
@@ -307,6 +312,7 @@ class PressSpider(scrapy.Spider):
             else:
                 state.fail("error", f"cannot handle {kind} {response.url}: "
                                     f"{type(exc).__name__}: {exc}")
+        state.spent += response.meta.get("download_latency", 0.0) + time.monotonic() - started
         yield from self.one_done(state)
 
     def homepage_page(self, response: Response) -> Iterator[Any]:
@@ -409,6 +415,10 @@ class PressSpider(scrapy.Spider):
             return  # handed back for a later try: the request is not done yet
         reason = describe_failure(failure)
         kind = request.meta.get("kind")
+        # A timed-out download cost the site's whole timeout; others their latency, if known.
+        timed_out = failure.check(TimeoutError, InternetTimeoutError)
+        state.spent += self.download_timeout if timed_out else request.meta.get(
+            "download_latency", 0.0)
         if failure.check(OverBudget):
             state.deferred += 1
             note = f"time budget of {self.member_budget:g}s spent; the rest waits for a later run"
