@@ -38,7 +38,7 @@ _PAGE_CHROME = frozenset({"header", "footer"})
 _ROW_LIKE = frozenset({"article", "li", "tr", "td"})
 _CHROME_NAME = re.compile(
     r"(?:^|[-_])(?:footer|sidebar|side-bar|office-locations?|offices|breadcrumbs?|navbar|menu"
-    r"|nav|navigation|pager|pagination|social|share|skip)(?:[-_]|$)",
+    r"|nav|navigation|social|share|skip)(?:[-_]|$)",
     re.IGNORECASE,
 )
 _PAGER_URL = re.compile(
