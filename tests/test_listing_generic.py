@@ -262,3 +262,16 @@ def test_redesigned_simulated_listings_still_read(strip_classes: bool) -> None:
             right += (entry.title, entry.published) == (" ".join(release.title.split()),
                                                         str(release.published))
     assert right >= 0.95 * total  # as above: old year-less dates are ambiguous
+
+
+def test_a_template_that_finds_nothing_where_the_generic_reader_finds_rows_disagrees() -> None:
+    # The page still carries the evo family's markers, but its rows were redesigned away from
+    # the family's selectors: the generic rows are used and the page counts as a disagreement.
+    html = respelled_page().replace('<div class="k1">', '<div class="k1 evo-page">', 1) \
+        .replace("<head>", "<head><meta name='x' content='evo-subsites'>", 1) \
+        .replace('<div class="k2">', '<div class="k2"><div class="evo-views-row"></div>', 1)
+    listing = parse_listing(html, "https://lee.house.gov/news", today=TODAY)
+    assert listing.parser == "generic" and listing.disagreement
+    assert len(listing.entries) == len(RESPELLED)
+    clean = parse_listing(respelled_page(), "https://lee.house.gov/news", today=TODAY)
+    assert clean.parser == "generic" and not clean.disagreement  # no family claimed the page
