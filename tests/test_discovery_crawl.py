@@ -146,3 +146,12 @@ def test_candidates_are_ranked_by_label_aria_label_toggle_and_url_words() -> Non
         "https://x.house.gov/media-center",  # "Media Center" only in aria-label
         "https://x.house.gov/newsroom/statements-and-more",  # URL words only
     ]
+
+
+def test_release_links_on_the_homepage_are_not_listing_candidates() -> None:
+    html = """<html><body><ul class="latest">
+    <li><a href="/media/press-releases/smith-votes-yes">Smith votes yes on the farm bill</a></li>
+    <li><a href="/news/2026/8/smith-visits-port">Smith visits the port</a></li>
+    </ul><a href="/media/press-releases">More</a></body></html>"""
+    assert rank_press_links(html, "https://x.house.gov/") == [
+        "https://x.house.gov/media/press-releases"]
