@@ -8,9 +8,9 @@ shape as its neighbours, most with a date in the block's own text. The steps:
    pager, not the listing itself or a section above it, not a category label repeated on
    every row;
 2. each link's row: the largest ancestor that holds no other candidate URL;
-3. rows are grouped by their tag path and class (digits masked), so rows split over several
-   tables or boxes under month headers form one group, while a carousel or a sidebar list of
-   another shape forms its own;
+3. rows are grouped by tag path, parent class and alike classes (or inner layout), so rows
+   split over several tables or boxes under month headers form one group, while a carousel or
+   a sidebar list of another shape forms its own (docs/extraction.md tells the details);
 4. each group is read (URL, title without kicker labels, date from the row's own text) and
    scored: rows with a real title, dated rows, one URL shape. The best group is the listing.
 """
@@ -68,6 +68,8 @@ class _Row:
     def weight(self) -> int:
         """Length of the row's longest link text: the title link beats a teaser's link."""
         return max(len(link_text(a)) for a in self.links)
+
+
 @dataclass
 class GroupResult:
     """One group of rows as read, with what its score is made of."""
@@ -94,15 +96,14 @@ def _content_links(body: etree._Element) -> Iterator[etree._Element]:
     stack: list[tuple[etree._Element, bool]] = [(body, False)]
     while stack:
         el, in_row = stack.pop()
+        if el.tag == "a":
+            if el.get("href"):
+                yield el
+            continue  # nested links are invalid HTML; the outer one is the link
         children = [c for c in el if isinstance(c.tag, str)]
-        for child in reversed(children):
-            if _is_chrome(child, in_row):
-                continue
-            if child.tag == "a":
-                if child.get("href"):
-                    yield child
-                continue  # nested links are invalid HTML; the outer one is the link
-            stack.append((child, in_row or child.tag in _ROW_LIKE))
+        for child in reversed(children):  # popped in page order
+            if not _is_chrome(child, in_row):
+                stack.append((child, in_row or child.tag in _ROW_LIKE))
 
 
 def _ancestor_path(path: str, page_path: str) -> bool:
