@@ -384,16 +384,17 @@ def _date_in(el: etree._Element, skip: etree._Element | None, today: date) -> da
         found = parse_date(node.get("datetime") or spaced_text(node), today)
         if found:
             return found
+    title = set(skip.iter()) if skip is not None else set()
+    above_title = set(skip.iterancestors()) if skip is not None else set()
     pieces = []
     for node in el.iter():
         if not isinstance(node.tag, str):
             continue
-        if node is skip:
-            pieces.append(collapse(node.tail))
+        if node in title:
+            if node is skip:
+                pieces.append(collapse(node.tail))
             continue
-        if skip is not None and _inside(node, skip):
-            continue
-        text = _own_text(node, skip)
+        text = _text_without(node, title) if node in above_title else spaced_text(node)
         if text and len(text) <= _MAX_DATE_TEXT:
             found = parse_date(text, today)
             if found:
@@ -404,18 +405,12 @@ def _date_in(el: etree._Element, skip: etree._Element | None, today: date) -> da
     return find_date_in_text(" ".join(p for p in pieces if p)[:_NEAR_TITLE], today)
 
 
-def _inside(node: etree._Element, ancestor: etree._Element) -> bool:
-    return any(a is ancestor for a in node.iterancestors())
-
-
-def _own_text(node: etree._Element, skip: etree._Element | None) -> str:
-    """The text of ``node`` without the title element's text."""
-    if skip is None or not _inside(skip, node):
-        return spaced_text(node)
+def _text_without(node: etree._Element, title: set[etree._Element]) -> str:
+    """The text of ``node`` without the title element's (``title``: its subtree)."""
     parts = []
     for el in node.iter():
-        if el is skip or _inside(el, skip):
-            if el is skip:
+        if el in title:
+            if el.getparent() not in title:  # the title element itself: its tail is ours
                 parts.append(el.tail or "")
             continue
         parts.append(el.text or "")
