@@ -49,6 +49,11 @@ _NOT_PAGES = re.compile(
     re.IGNORECASE,
 )
 _MASK_DIGITS = re.compile(r"\d+")
+_READ_MORE = re.compile(  # link texts that say "go to the release", not what it is
+    r"(?:(?:read|learn|see|view) more|continue reading|click here|here|more|details"
+    r"|(?:read (?:the )?)?full (?:release|story|statement|text))\W*$",
+    re.IGNORECASE,
+)
 _ZEBRA = re.compile(r"(?:^|[-_])(?:odd|even|first|last|active|current|is-active|alt)$")
 _MIN_ROWS = 3
 _MIN_TITLE_WORDS = 2  # "Statement" alone is a label; titles have a few words
@@ -199,7 +204,9 @@ def _without_labels(found: list[tuple[etree._Element, str]]) -> list[tuple[etree
         texts.setdefault(url, []).append(max(names, key=len))
     kept = set()
     for url, seen in texts.items():
-        if max(len(t.split()) for t in seen) < _MIN_TITLE_WORDS:
+        if max(len(t.split()) for t in seen) < _MIN_TITLE_WORDS and not any(
+            _READ_MORE.match(t) for t in seen
+        ):
             continue  # "Home", "2", "Next": menus and pagers
         if len(seen) >= 3 and len(set(seen)) == 1 and len(seen[0].split()) <= 4:
             continue  # "In the Press" under every row
@@ -370,12 +377,25 @@ def _title(
             (text, when), el = link_parts(a, labels, today), a
         if len(text) > len(best):
             best, best_el, inner_date = text, el, when
-    if len(best.split()) < _MIN_TITLE_WORDS:  # "Read more": a heading may hold the title
-        for el in row.element.iter(*_HEADINGS):
-            text = spaced_text(el)
-            if len(text) > len(best):
-                best, best_el, inner_date = text, el, None
+    if len(best.split()) < _MIN_TITLE_WORDS or _READ_MORE.match(best):
+        # "Read more" links: the title is the row's heading, or its first line of text.
+        found = _unlinked_title(row.element, today)
+        if found is not None:
+            return spaced_text(found), found, inner_date
     return best, best_el, inner_date
+
+
+def _unlinked_title(row: etree._Element, today: date) -> etree._Element | None:
+    heading = next((h for h in row.iter(*_HEADINGS) if spaced_text(h)), None)
+    if heading is not None:
+        return heading
+    for el in row.iter():
+        if not isinstance(el.tag, str) or el.tag == "a" or len(el):
+            continue  # leaves only: the line itself, not a block holding the teaser too
+        text = spaced_text(el)
+        if 3 <= len(text.split()) <= 30 and not dateish(text, today):
+            return el
+    return None
 
 
 def _date_in(el: etree._Element, skip: etree._Element | None, today: date) -> date | None:

@@ -290,3 +290,18 @@ def test_template_rows_without_dates_lose_to_dated_generic_rows() -> None:
     assert listing.family == "drupal7" and listing.parser == "generic"
     assert not listing.disagreement  # the same releases
     assert [e.published for e in listing.entries] == ["2026-08-06", "2026-08-01", "2026-07-28"]
+
+
+def test_read_more_links_take_their_title_from_the_row() -> None:
+    rows = "".join(
+        f'<div class="item"><div class="ttl">Smith backs bill number {n} for rural clinics</div>'
+        f'<span>Aug {6 - n}, 2026</span><p>Teaser about the bill.</p>'
+        f'<a href="/media/item-{n}">Read more</a></div>' for n in range(3)
+    )
+    listing = parse_listing(page(f'<div class="list">{rows}</div>'),
+                            "https://x.house.gov/media", today=date(2026, 8, 11),
+                            templates=False)
+    assert [(e.url, e.title, e.published) for e in listing.entries] == [
+        (f"https://x.house.gov/media/item-{n}", f"Smith backs bill number {n} for rural clinics",
+         f"2026-08-0{6 - n}") for n in range(3)
+    ]
