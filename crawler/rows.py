@@ -62,6 +62,9 @@ _NEAR_TITLE = 160  # a date in the running text of a row counts only near its st
 _MAX_SIBLINGS = 3  # flat layouts: how far from a row's heading its date may sit
 
 
+Dated = tuple[date, str]  # a date and the text it was read from (ListingEntry.date_raw)
+
+
 @dataclass
 class _Row:
     element: etree._Element
@@ -123,7 +126,7 @@ def link_text(a: etree._Element, labels: frozenset[str] = frozenset()) -> str:
 
 
 def link_parts(a: etree._Element, labels: frozenset[str] = frozenset(),
-               today: date | None = None) -> tuple[str, date | None]:
+               today: date | None = None) -> tuple[str, Dated | None]:
     """A link's title text and the date printed inside it, if any.
 
     Whole-card links hold a kicker ("News"), a date line and the title: child elements whose
@@ -131,7 +134,7 @@ def link_parts(a: etree._Element, labels: frozenset[str] = frozenset(),
     spaces so split spans do not run together.
     """
     parts: list[str] = []
-    found: list[date] = []
+    found: list[Dated] = []
 
     def walk(el: etree._Element) -> None:
         parts.append(el.text or "")
@@ -141,7 +144,7 @@ def link_parts(a: etree._Element, labels: frozenset[str] = frozenset(),
                 if inner in labels:
                     pass
                 elif (when := dateish(inner, today)) is not None:
-                    found.append(when)
+                    found.append((when, inner))
                 else:
                     walk(child)
             parts.append(child.tail or "")
@@ -365,7 +368,7 @@ def _labels(group: list[_Row]) -> frozenset[str]:
 
 def _title(
     row: _Row, labels: frozenset[str], today: date
-) -> tuple[str, etree._Element | None, date | None]:
+) -> tuple[str, etree._Element | None, Dated | None]:
     """The row's title, the element it came from (kept out of the date search) and a date
     printed inside the title link (whole-card links)."""
     best, best_el, inner_date = "", None, None
@@ -398,12 +401,13 @@ def _unlinked_title(row: etree._Element, today: date) -> etree._Element | None:
     return None
 
 
-def _date_in(el: etree._Element, skip: etree._Element | None, today: date) -> date | None:
+def _date_in(el: etree._Element, skip: etree._Element | None, today: date) -> Dated | None:
     """A date in ``el``'s own text, outside the title element ``skip``."""
     for node in el.iter("time"):
-        found = parse_date(node.get("datetime") or spaced_text(node), today)
+        raw = node.get("datetime") or spaced_text(node)
+        found = parse_date(raw, today)
         if found:
-            return found
+            return found, raw
     title = set(skip.iter()) if skip is not None else set()
     above_title = set(skip.iterancestors()) if skip is not None else set()
     pieces = []
@@ -418,11 +422,13 @@ def _date_in(el: etree._Element, skip: etree._Element | None, today: date) -> da
         if text and len(text) <= _MAX_DATE_TEXT:
             found = parse_date(text, today)
             if found:
-                return found
+                return found, text
         pieces.append(collapse(node.text))
         pieces.append(collapse(node.tail) if node is not el else "")
     # "Posted in In the Press on October 25, 2022 |": a full date in the row's running text.
-    return find_date_in_text(" ".join(p for p in pieces if p)[:_NEAR_TITLE], today)
+    running = " ".join(p for p in pieces if p)[:_NEAR_TITLE]
+    found = find_date_in_text(running, today)
+    return (found, running) if found else None
 
 
 def _text_without(node: etree._Element, title: set[etree._Element]) -> str:
@@ -439,7 +445,7 @@ def _text_without(node: etree._Element, title: set[etree._Element]) -> str:
     return collapse(" ".join(parts))
 
 
-def _sibling_date(row: etree._Element, step: str, rows: set, today: date) -> date | None:
+def _sibling_date(row: etree._Element, step: str, rows: set, today: date) -> Dated | None:
     """Flat layouts (<span date/><h2><a/></h2><p/>): the date in a sibling of the row."""
     siblings = row.itersiblings(preceding=(step == "before"))
     for count, sibling in enumerate(siblings):
@@ -450,7 +456,7 @@ def _sibling_date(row: etree._Element, step: str, rows: set, today: date) -> dat
             return None
         found = parse_date(text, today) if len(text) <= _MAX_DATE_TEXT else None
         if found := found or find_date_in_text(text[:_NEAR_TITLE], today):
-            return found
+            return found, text
     return None
 
 
@@ -489,18 +495,18 @@ def _read_group(group: list[_Row], page_url: str, today: date) -> list[ListingEn
         dates = _flat_dates(group, elements, dates, today)
     seen = {canonical_url(page_url)}
     entries = []
-    for row, (title, _, _), found in zip(group, titles, dates, strict=True):
+    for row, (title, _, _), dated in zip(group, titles, dates, strict=True):
         if row.url in seen or not title:
             continue
         seen.add(row.url)
-        entries.append(ListingEntry(url=row.url, title=title,
-                                    published=found.isoformat() if found else None))
+        published, raw = (dated[0].isoformat(), dated[1]) if dated else (None, None)
+        entries.append(ListingEntry(url=row.url, title=title, published=published, date_raw=raw))
     return entries
 
 
 def _flat_dates(
-    group: list[_Row], elements: set, dates: list[date | None], today: date
-) -> list[date | None]:
+    group: list[_Row], elements: set, dates: list[Dated | None], today: date
+) -> list[Dated | None]:
     """Dates beside the rows rather than in them: whichever side dates more rows."""
     best = dates
     for step in ("before", "after"):
