@@ -350,13 +350,12 @@ class PressSpider(scrapy.Spider):
             except Exception as exc:  # one broken site must not stop the crawl
                 state.fail("error", f"cannot parse listing {response.url}: {exc!r}")
                 listing = None
-            if listing is not None and not listing.entries and looks_blocked(response.text):
+            empty = "0 rows" if listing is not None and not listing.entries else ""
+            if empty and looks_blocked(response.text):
                 state.fail("blocked", f"listing {response.url} answered a block page",
                            response.status)
                 yield from self.rechecks(state)
-            elif page == 1 and listing is not None and (
-                instead := self.instead_of(state, response, "0 rows" * (not listing.entries))
-            ):
+            elif page == 1 and empty and (instead := self.instead_of(state, response, empty)):
                 yield instead
             else:
                 if listing is not None:
@@ -371,7 +370,8 @@ class PressSpider(scrapy.Spider):
         """Discovery that does not give up: when the first listing page answers 404/410,
         redirects home or lists nothing (``problem``), the next ranked homepage candidate, or
         the homepage when it was not asked yet. None: go on with this page."""
-        where = short_url(response.request.url)
+        asked = (response.meta.get("redirect_urls") or [response.request.url])[0]
+        where = short_url(asked)  # the URL tried, not where a redirect landed
         if not problem:
             return None
         if state.candidates:
