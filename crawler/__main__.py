@@ -14,6 +14,7 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
+from crawler.chrome import site_of
 from crawler.clock import now, today
 from crawler.config import ConfigError, load_config
 from crawler.recheck import is_due
@@ -23,6 +24,7 @@ from crawler.spiders.press import PressSpider
 from storage.db import open_db
 from storage.members import discovered_listings
 from storage.releases import known_releases
+from storage.site_chrome import load_site_chrome
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         PRESSWATCH_PROGRESS=args.progress,
     )
     known = recheck_plan(args.db, members, crawl["recheck"])
+    chrome = learned_chrome(args.db, members)
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)
     quiet_robots_errors(args.log_level)
@@ -60,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         max_articles=crawl["max_articles_per_member"],
         today=today(),
         known=known,
+        chrome=chrome,
     )
     process.start()
     return 0
@@ -90,6 +94,16 @@ def recheck_plan(
         from_listing = release["date_source"] in ("listing", "feed")
         release["published_hint"] = release["published"] if from_listing else None
     return known
+
+
+def learned_chrome(db_path: str, members: list[Member]) -> dict[str, frozenset[str]]:
+    """What earlier crawls learned each member's site repeats on release pages."""
+    hosts = [site_of(url) for m in members for url in (m.homepage, m.press_url) if url]
+    db = open_db(db_path)
+    try:
+        return load_site_chrome(db, hosts)
+    finally:
+        db.close()
 
 
 def quiet_robots_errors(level: str) -> None:

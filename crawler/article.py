@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler import clock
-from crawler.chrome import rule_says_chrome
+from crawler.chrome import learnable, mask_hash, rule_says_chrome
 from crawler.dates import find_date_in_text, parse_date
 from crawler.detect import (
     Tokens,
@@ -295,6 +296,23 @@ def _heading_blocks(body: etree._Element, spared: set[etree._Element]) -> list[e
 # The whole page sits in one <form> on ASP.NET sites; a <header> may hold the title.
 _NEVER_PAGE_CHROME = frozenset({"form", "header", "main", "article"})
 _SHORT_BODY_WORDS = 25  # under this a body is reported (member_runs.articles_short)
+
+
+def strip_learned(article: Article, keys: frozenset[str] | set[str]) -> Article:
+    """The article without paragraphs its site repeats (never down to nothing: a page whose
+    every line is "chrome" is a page we do not understand, left as it is)."""
+    if not keys:
+        return article
+    kept = [p for p in article.paragraphs if not (learnable(p) and mask_hash(p) in keys)]
+    if not kept or len(kept) == len(article.paragraphs):
+        return article
+    dropped = [p for p in article.paragraphs if p not in kept]
+    return replace(
+        article,
+        paragraphs=kept,
+        dateline=extract_dateline(kept[0]),
+        stripped=[*article.stripped, *dropped],
+    )
 
 
 # --------------------------------------------------------------------------------- title

@@ -7,11 +7,12 @@ Two kinds of evidence, both at paragraph level (after element-level stripping in
   counters (``Share 12``, ``Tweet 3``, ``| 4 comments``, ``Comments (4)``), ``Updated:`` /
   ``Last modified`` stamps, ``Print this page | Email this page``, and — among the paragraphs
   above the first sentence of the release — the visible date line and byline.
-- **Recurrence**: a paragraph whose text, digits masked, appears on two or more pages of the same
-  site is chrome (menus, sign-up boxes, office addresses, share bars whose counters change on
-  every load). ``mask_hash`` is the key; the spider counts pages per key and storage keeps the
-  counts per host (``site_chrome``), so a re-check that fetches one page strips what earlier
-  crawls learned.
+- **Recurrence**: a paragraph whose text, digits masked, appears on most release pages of the
+  same site (at least four, and 80 % of the five or more a crawl fetched) is chrome: menus,
+  sign-up boxes, office addresses, share bars whose counters change on every load.
+  ``mask_hash`` is the key; the spider learns per member once all its pages are in, and storage
+  keeps the keys per host (``site_chrome``), so a re-check that fetches one page strips what
+  earlier crawls learned.
 
 A closing ``###`` (or ``-30-``, ``# # #``) recurs on every release but is part of the text as
 published: it is never chrome.
@@ -21,8 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from urllib.parse import urlsplit
 
 from crawler.dates import find_date_in_text, parse_date
+from crawler.items import Article
 
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
@@ -73,11 +76,6 @@ def is_end_mark(paragraph: str) -> bool:
     return bool(_END_MARK.fullmatch(paragraph.strip()))
 
 
-def learnable(paragraph: str) -> bool:
-    """Whether recurrence may make this paragraph chrome (the end mark never is)."""
-    return bool(paragraph.strip()) and not is_end_mark(paragraph)
-
-
 def is_bar(paragraph: str) -> bool:
     """A share / print / counter bar: every |-separated part is a bar part."""
     if len(paragraph) > _RULE_MAX or not re.search(r"[a-z]", paragraph, re.IGNORECASE):
@@ -124,3 +122,50 @@ def rule_says_chrome(paragraph: str, leading: bool) -> bool:
     if is_bar(paragraph) or is_stamp(paragraph):
         return True
     return leading and is_date_line(paragraph)
+
+
+# ------------------------------------------------------------------------- site learning
+
+# A paragraph is chrome when one crawl fetched at least CHROME_SAMPLE release pages of a site
+# and it is on CHROME_MIN_PAGES of them and on CHROME_SHARE of them. Chrome is on every page;
+# release text that repeats ("Read the letter (PDF)") is on some. A re-check run that fetches
+# two or three pages learns nothing and applies what earlier crawls learned.
+CHROME_SAMPLE = 5
+CHROME_MIN_PAGES = 4
+CHROME_SHARE = 0.8
+_LEARN_MAX = 300  # longer paragraphs are text (an "About the member" boilerplate is the office's)
+
+
+def site_of(url: str) -> str:
+    """The host chrome is learned per (``www.`` dropped: one site under two names)."""
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def learnable(paragraph: str) -> bool:
+    """Whether recurrence may make this paragraph chrome (the end mark never is)."""
+    return 0 < len(paragraph.strip()) <= _LEARN_MAX and not is_end_mark(paragraph)
+
+
+def learn(articles: list[Article]) -> dict[str, tuple[int, float, str]]:
+    """Keys on most pages of one site's crawl: key → (pages, share of pages, sample).
+
+    Release text repeats too ("Read the letter (PDF)", "Background:", "Media Contact:") but on
+    a few releases, never on most: hence a share, not only a count.
+    """
+    pages: dict[str, set[str]] = {}
+    samples: dict[str, str] = {}
+    urls = {a.url for a in articles}
+    for article in articles:
+        for paragraph in article.paragraphs:
+            if learnable(paragraph):
+                key = mask_hash(paragraph)
+                pages.setdefault(key, set()).add(article.url)
+                samples.setdefault(key, paragraph)
+    total = len(urls)
+    if total < CHROME_SAMPLE:
+        return {}
+    return {
+        key: (len(seen), len(seen) / total, samples[key])
+        for key, seen in pages.items()
+        if len(seen) >= CHROME_MIN_PAGES and len(seen) / total >= CHROME_SHARE
+    }

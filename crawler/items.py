@@ -100,6 +100,15 @@ class ReleaseCheckItem:
 
 
 @dataclass
+class SiteChromeItem:
+    """What a member's crawl learned its site repeats on release pages (see crawler/chrome.py)."""
+
+    host: str
+    learned: dict[str, tuple[int, float, str]] = field(default_factory=dict)  # key → pages,
+    # share of the crawl's pages, sample text
+
+
+@dataclass
 class ListingSeenItem:
     """Known releases a listing showed again without being fetched (not due for a re-check)."""
 

@@ -9,7 +9,13 @@ from scrapy.crawler import Crawler
 
 from crawler.article import EXTRACTOR_VERSION
 from crawler.clock import now_iso
-from crawler.items import ListingSeenItem, MemberRunItem, ReleaseCheckItem, ReleaseItem
+from crawler.items import (
+    ListingSeenItem,
+    MemberRunItem,
+    ReleaseCheckItem,
+    ReleaseItem,
+    SiteChromeItem,
+)
 from storage.db import open_db
 from storage.members import record_member_health, update_member_listing
 from storage.releases import (
@@ -19,6 +25,7 @@ from storage.releases import (
     save_release,
 )
 from storage.runs import record_member_run
+from storage.site_chrome import record_chrome
 
 
 class StoragePipeline:
@@ -55,6 +62,8 @@ class StoragePipeline:
                 )
         elif isinstance(item, ReleaseCheckItem):
             self.store_check(item)
+        elif isinstance(item, SiteChromeItem):
+            record_chrome(self.db, item.host, item.learned, now_iso())
         elif isinstance(item, ListingSeenItem):
             mark_releases_seen(self.db, item.urls, now_iso(), self.run_id)
         elif isinstance(item, MemberRunItem):

@@ -283,3 +283,27 @@ def member_run_extraction(db: Database) -> None:
     _add_column(db, "member_runs", "parser", "TEXT")
     for column in ("rows_undated", "articles_short", "disagreements"):
         _add_column(db, "member_runs", column, "INTEGER NOT NULL DEFAULT 0")
+
+
+@MIGRATIONS(name="0013_site_chrome")
+def site_chrome(db: Database) -> None:
+    # Paragraphs (digits masked, hashed) a site repeats on most of its release pages: chrome.
+    # Kept across runs so a re-check that fetches one page extracts the same body as the crawl
+    # that learned it (see docs/extraction.md).
+    _script(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS site_chrome (
+            host TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            pages INTEGER NOT NULL,
+            share REAL NOT NULL,
+            sample TEXT NOT NULL DEFAULT '',
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            PRIMARY KEY (host, text_hash)
+        )
+        """,
+    )
+    # The chrome lines dropped from each version's page, for debugging (JSON array).
+    _add_column(db, "release_versions", "stripped", "TEXT NOT NULL DEFAULT '[]'")

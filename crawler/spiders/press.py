@@ -17,7 +17,8 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.article import parse_article
+from crawler.article import parse_article, strip_learned
+from crawler.chrome import learn, site_of
 from crawler.discover import find_press_link
 from crawler.items import (
     Listing,
@@ -26,6 +27,7 @@ from crawler.items import (
     MemberRunItem,
     ReleaseCheckItem,
     ReleaseItem,
+    SiteChromeItem,
 )
 from crawler.listing import parse_listing
 from crawler.roster import Member
@@ -54,6 +56,9 @@ class MemberState:
     seen: set[str] = field(default_factory=set)  # release URLs requested or skipped
     listed: set[str] = field(default_factory=set)  # release URLs the listing pages showed
     listing_pages: set[str] = field(default_factory=set)
+    # Release pages held until the member's last one is in: chrome is learned from all of them
+    # before any body is stored (each with the known release it re-checks, if any).
+    fetched: list[tuple[ReleaseItem, dict[str, Any] | None]] = field(default_factory=list)
 
     def fail(self, status: str, error: str, http_status: int | None = None) -> None:
         if self.status is None:
@@ -89,10 +94,12 @@ class PressSpider(scrapy.Spider):
         max_articles: int = 0,
         today: date | None = None,
         known: list[dict[str, Any]] | None = None,
+        chrome: dict[str, frozenset[str]] | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
         self.members = members
+        self.chrome = chrome or {}  # host → keys of paragraphs earlier crawls learned are chrome
         self.known: dict[str, dict[str, dict[str, Any]]] = {}
         for release in known or []:
             urls = self.known.setdefault(release["bioguide_id"], {})
@@ -227,11 +234,10 @@ class PressSpider(scrapy.Spider):
                 state.fail("blocked", f"release {response.url} answered 403", 403)
         else:
             item = self.release_item(state, response, entry)
-            if item is None or degraded(item, known):
-                state.articles_failed += 1  # a block page or broken page: health, not an edit
+            if item is None:
+                state.articles_failed += 1
             else:
-                state.releases_found += 1
-                yield item
+                state.fetched.append((item, known))
         yield from self.one_done(state)
 
     def failed(self, failure: Failure) -> Iterator[Any]:
@@ -249,10 +255,33 @@ class PressSpider(scrapy.Spider):
     def state_of(self, response: Response) -> MemberState:
         return self.states[response.meta["member"]]
 
-    def one_done(self, state: MemberState) -> Iterator[MemberRunItem]:
+    def one_done(self, state: MemberState) -> Iterator[Any]:
         state.pending -= 1
         if state.pending == 0:
+            yield from self.release_items(state)
             yield state.result()
+
+    def release_items(self, state: MemberState) -> Iterator[Any]:
+        """The member's fetched releases, each without what its site repeats on most pages:
+        learned from this crawl's pages, plus what earlier crawls learned (so a re-check of a
+        single page reads it the same way)."""
+        fetched, state.fetched = state.fetched, []
+        by_host: dict[str, list[tuple[ReleaseItem, dict[str, Any] | None]]] = {}
+        for item, known in fetched:
+            by_host.setdefault(site_of(item.article.url), []).append((item, known))
+        for host, group in by_host.items():
+            learned = learn([item.article for item, _ in group])
+            keys = self.chrome.get(host, frozenset()) | learned.keys()
+            self.chrome[host] = frozenset(keys)
+            if learned:
+                yield SiteChromeItem(host, learned)
+            for item, known in group:
+                item.article = strip_learned(item.article, keys)
+                if degraded(item, known):
+                    state.articles_failed += 1  # a block or broken page: health, not an edit
+                else:
+                    state.releases_found += 1
+                    yield item
 
     def should_discover(self, state: MemberState, response: Response) -> bool:
         """A missing press page (404/410, or a redirect to the homepage) → try the homepage."""
