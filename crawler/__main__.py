@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from typing import Any
 
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         today=today(),
         known=known,
         chrome=chrome,
+        templates=templates_enabled(),
     )
     process.start()
     return 0
@@ -104,6 +106,12 @@ def learned_chrome(db_path: str, members: list[Member]) -> dict[str, frozenset[s
         return load_site_chrome(db, hosts)
     finally:
         db.close()
+
+
+def templates_enabled() -> bool:
+    """PRESSWATCH_NO_TEMPLATES=1 (a hidden switch, for tests such as the markup-mutation
+    crawl) makes the crawl read listings and release pages without any family template."""
+    return os.environ.get("PRESSWATCH_NO_TEMPLATES", "") in ("", "0")
 
 
 def quiet_robots_errors(level: str) -> None:

@@ -85,6 +85,9 @@ class MemberRunItem:
     rows_undated: int = 0  # listing rows without a usable date
     articles_short: int = 0  # release pages whose body came out under 25 words (or empty)
     disagreements: int = 0  # pages where template and generic parsers disagreed
+    # The way to the listing when the homepage was asked, e.g.
+    # "/old-press 404 → homepage → /news 404 → /media-center 10 rows" (None otherwise).
+    discovery_path: str | None = None
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Listing pages → the releases they show, in page order, and the next page's URL.
 
-A family's selectors (crawler/templates.yaml) find the rows; a page no family describes, or
-one whose family selectors find nothing, goes to the generic reader: the repeated block (same
-tag and class, at least three siblings) whose members each hold a link and a date.
+A family's selectors (crawler/templates.yaml) are a hint tried first; the template-free reader
+(crawler/rows.py) reads every page too, and its rows win when they are more plausible (more
+titled and dated rows of one URL shape). Detection never decides alone.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from lxml import etree
 from crawler import clock
 from crawler.dates import find_date_in_text, parse_date
 from crawler.detect import (
-    CHROME_TAGS,
     Tokens,
     collapse,
     decode_html,
@@ -32,6 +31,7 @@ from crawler.detect import (
 )
 from crawler.feeds import parse_feed
 from crawler.items import Listing, ListingEntry
+from crawler.rows import GroupResult, best_group, plausibility
 from crawler.templates import Family, family_names, get_family
 from crawler.urls import absolute_url, canonical_url, is_same_site
 
@@ -52,17 +52,40 @@ def parse_listing(
     overrides: dict | None = None,
     today: date | None = None,
     hint: str | None = None,
+    templates: bool = True,
 ) -> Listing:
     """The releases a listing page (or feed) shows; ``family`` None → detect it from the
     markup. ``hint`` (a member's configured or bundled family) breaks detection ties, and is
-    tried when the detected family's selectors find nothing, before the generic fallback."""
+    tried when the detected family's selectors find nothing.
+
+    The template's rows are always checked against the template-free reader (crawler/rows.py):
+    when that finds more plausible rows, its rows win (``parser`` says whose rows these are,
+    ``disagreement`` that the two read the page differently). ``templates=False`` reads with
+    the template-free reader alone (tests, and crawls that must prove it works alone).
+    """
     raw = decode_html(html)
     feed = looks_like_feed(raw)
     if feed or family in ("rss", "atom"):
-        return parse_feed(raw, url, today=today)
+        listing = parse_feed(raw, url, today=today)
+        listing.parser = "feed"
+        return listing
     today = today or clock.today()
     doc = parse_document(raw)
     tokens = Tokens(doc)
+    generic = best_group(doc, url, today)
+    if not templates:
+        return Listing(family="generic", entries=generic.entries, parser="generic",
+                       next_url=next_page_url(doc, url, None, tokens))
+    name, fam, entries = _template_entries(doc, raw, url, family, overrides, today, hint, tokens)
+    listing = Listing(family=name, entries=entries, next_url=next_page_url(doc, url, fam, tokens))
+    return _checked(listing, generic)
+
+
+def _template_entries(
+    doc: etree._Element, raw: str, url: str, family: str | None, overrides: dict | None,
+    today: date, hint: str | None, tokens: Tokens,
+) -> tuple[str, Family, list[ListingEntry]]:
+    """The family's rows: the detected (or given) family, then the member's hinted one."""
     known = family_names()
     if family not in known:  # None, or a hint label no family answers to
         family = None
@@ -74,11 +97,43 @@ def parse_listing(
         entries = _entries(doc, url, hinted, today)
         if entries:
             name, fam = hint, hinted
-    if not entries:
-        entries = _generic_entries(doc, url, today)
-        if entries:
-            name = "generic"
-    return Listing(family=name, entries=entries, next_url=next_page_url(doc, url, fam, tokens))
+    return name, fam, entries
+
+
+# Share of rows the two readers may disagree on before a page counts as a disagreement: an
+# extra "featured" row or a lost one is noise, a different list is not.
+_DISAGREE = 0.2
+
+
+def _checked(listing: Listing, generic: GroupResult) -> Listing:
+    """The template's rows checked against the template-free reading of the same page."""
+    if not listing.entries:
+        if generic.entries:
+            listing.family, listing.entries, listing.parser = "generic", generic.entries, "generic"
+        return listing
+    ours = {e.url for e in listing.entries}
+    theirs = {e.url for e in generic.entries}
+    listing.disagreement = len(ours ^ theirs) > _DISAGREE * len(ours | theirs)
+    if generic.score > plausibility(listing.entries):
+        listing.entries, listing.parser = generic.entries, "generic"
+    else:
+        _complete(listing.entries, generic.entries)
+    return listing
+
+
+def _complete(entries: list[ListingEntry], generic: list[ListingEntry]) -> None:
+    """Where both readers found a row, the template-free one fixes what the template missed:
+    a kicker label ("Press Release") read as part of the title, a date it did not find."""
+    by_url = {e.url: e for e in generic}
+    for entry in entries:
+        other = by_url.get(entry.url)
+        if other is None:
+            continue
+        if entry.title and other.title and entry.title != other.title \
+                and entry.title.endswith(" " + other.title):
+            entry.title = other.title
+        if not entry.published and other.published:
+            entry.published, entry.date_raw = other.published, other.date_raw
 
 
 def _entries(doc: etree._Element, url: str, fam: Family, today: date) -> list[ListingEntry]:
@@ -226,96 +281,6 @@ def _family_entries(doc: etree._Element, url: str, fam: Family, today: date) -> 
         if entries:
             return entries
     return []
-
-
-# --------------------------------------------------------------------- generic fallback
-
-
-def _links(row: etree._Element, base: str) -> list[tuple[str, str]]:
-    out = []
-    for a in ([row] if row.tag == "a" else []) + row.findall(".//a[@href]"):
-        url = absolute_url(a.get("href"), base)
-        if url:
-            out.append((canonical_url(url), text_of(a) or collapse(a.get("title"))))
-    return out
-
-
-_DATE_CLASS = re.compile(r"(?:^|[\s_-])(?:date|datetime|published|pubdate)(?:$|[\s_-])", re.I)
-
-
-def _generic_date(row: etree._Element, title: str, today: date) -> date | None:
-    for el in row.iter():
-        if el.tag == "time" or _DATE_CLASS.search(el.get("class", "")):
-            found = parse_date(el.get("datetime") or text_of(el), today)
-            if found:
-                return found
-    rest = text_of(row).replace(title, " ", 1)
-    found = parse_date(rest, today) if len(rest) <= 60 else None
-    found = found or find_date_in_text(rest[:_NEAR_TITLE], today)
-    if not found and row.tag in _HEADINGS:  # flat lists: <span class=date/> <h2><a/></h2> <p/>
-        for sibling in _preceding(row, 2):
-            text = text_of(sibling)
-            if len(text) <= 40 and (found := parse_date(text, today)):
-                break
-    return found
-
-
-def _generic_title(row: etree._Element) -> str:
-    for el in row.iter(*_HEADINGS):
-        if text := text_of(el):
-            return text
-    for el in row.iter():
-        if "title" in el.get("class", "").lower() and (text := text_of(el)):
-            return text
-    return ""
-
-
-def _generic_row(row: etree._Element, base: str, today: date) -> ListingEntry | None:
-    links = [link for link in _links(row, base) if link[1]]
-    if not links:
-        return None
-    url, link_text = max(links, key=lambda link: len(link[1]))  # the title, not "Read more"
-    title = _generic_title(row) or link_text
-    found = _generic_date(row, title, today)
-    return ListingEntry(url=url, title=title, published=found.isoformat() if found else None)
-
-
-_ZEBRA = re.compile(r"\d|(?:^|[-_])(?:odd|even|first|last|active|current|is-active)$")
-
-
-def _class_key(node: etree._Element) -> str:
-    """A row's class without the parts that differ between siblings (odd/even, row-3)."""
-    tokens = node.get("class", "").split()
-    return " ".join(sorted(t for t in tokens if not _ZEBRA.search(t)))
-
-
-def _sibling_groups(doc: etree._Element) -> Iterator[list[etree._Element]]:
-    """Runs of ≥3 siblings with the same tag and class, outside page chrome."""
-    body = doc.find("body")
-    for parent in (body if body is not None else doc).iter():
-        if not isinstance(parent.tag, str) or len(parent) < _MIN_GENERIC_ROWS:
-            continue
-        buckets: dict[tuple[str, str], list[etree._Element]] = {}
-        for child in parent:
-            if isinstance(child.tag, str) and child.tag not in CHROME_TAGS:
-                buckets.setdefault((child.tag, _class_key(child)), []).append(child)
-        for group in buckets.values():
-            if len(group) >= _MIN_GENERIC_ROWS:
-                yield group
-
-
-def _generic_entries(doc: etree._Element, url: str, today: date) -> list[ListingEntry]:
-    """The linked rows of the sibling group with the most dated rows (at least three)."""
-    best: list[ListingEntry] = []
-    best_dated = _MIN_GENERIC_ROWS - 1
-    for group in _sibling_groups(doc):
-        if len(group) <= best_dated or in_chrome(group[0]):
-            continue
-        entries = _unique((_generic_row(row, url, today) for row in group), url)
-        dated = sum(1 for e in entries if e.published)
-        if dated > best_dated:
-            best, best_dated = entries, dated
-    return best
 
 
 # ------------------------------------------------------------------------------ Next.js

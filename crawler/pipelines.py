@@ -99,8 +99,24 @@ class StoragePipeline:
         detail = f"{item.releases_found} releases ({new} new)"
         if item.status != "ok":
             detail = f"{detail}: {item.error}" if item.error else detail
+        notes = extraction_notes(item)
+        if notes:
+            detail = f"{detail} [{notes}]"
         print(
             f"[{self.done:>{width}}/{self.total}] {item.bioguide_id} {item.status:<7} {detail}",
             file=sys.stderr,
             flush=True,
         )
+
+
+def extraction_notes(item: MemberRunItem) -> str:
+    """What a user should look at on this member's site: rows read without the template,
+    rows without a date, short bodies, template/generic disagreements ("" when all is well)."""
+    notes = []
+    if item.parser == "generic":
+        notes.append("listing read by the generic parser")
+    for count, what in ((item.rows_undated, "rows undated"), (item.articles_short, "short bodies"),
+                        (item.disagreements, "disagreements")):
+        if count:
+            notes.append(f"{count} {what}")
+    return ", ".join(notes)

@@ -103,8 +103,29 @@ def format_summary(run: dict[str, Any]) -> str:
         f"releases {run['releases_found']} found, {run['releases_new']} new; "
         f"pages fetched {run['pages_fetched']}"
         + format_change_counts(run.get("changes") or {})
+        + format_extraction(run.get("extraction"))
         + (f"\n{run['error']}" if run.get("error") else "")
     )
+
+
+_ATTENTION_SHOWN = 10
+
+
+def format_extraction(report: dict[str, Any] | None) -> str:
+    """The extraction report line: which parser read the listings, and what looked doubtful,
+    naming the members to look at (member_runs has the details)."""
+    if not report or not report["parsers"]:
+        return ""
+    parsers = ", ".join(f"{n} {name}" for name, n in sorted(report["parsers"].items()))
+    line = (f"\nExtraction: listings read by {parsers}; {report['rows_undated']} rows undated, "
+            f"{report['articles_short']} short bodies, {report['disagreements']} disagreements")
+    attention = report["attention"]
+    if attention:
+        shown = " ".join(attention[:_ATTENTION_SHOWN])
+        hidden = len(attention) - _ATTENTION_SHOWN
+        more = f" and {hidden} more" if hidden > 0 else ""
+        line += f"; check {shown}{more}"
+    return line
 
 
 def format_change_counts(detected: dict[str, Any]) -> str:

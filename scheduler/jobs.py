@@ -16,7 +16,7 @@ from crawler.roster import load_members, select_members
 from scheduler.changes import detect_pending
 from storage.db import open_db
 from storage.members import upsert_members
-from storage.runs import finish_run, mark_stale_runs_interrupted, start_run
+from storage.runs import extraction_report, finish_run, mark_stale_runs_interrupted, start_run
 
 
 @dataclass
@@ -57,6 +57,7 @@ def run_crawl(request: CrawlRequest) -> dict[str, Any]:
         status, error = run_child(request, db_path=str(path.resolve()), run_id=run_id)
         summary = finish_run(db, run_id, status, now_iso(), error=error)
         summary["seconds"] = round(time.monotonic() - started, 1)
+        summary["extraction"] = extraction_report(db, run_id)
         detected = detect_pending(db, now_iso(), config["crawl"]["removal_confirm_hours"])
         summary["changes"] = next((d for d in detected if d.get("id") == run_id), {})
         return summary

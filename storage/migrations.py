@@ -285,6 +285,13 @@ def member_run_extraction(db: Database) -> None:
         _add_column(db, "member_runs", column, "INTEGER NOT NULL DEFAULT 0")
 
 
+@MIGRATIONS(name="0012_member_run_discovery_path")
+def member_run_discovery_path(db: Database) -> None:
+    # The candidates discovery tried and what each answered, so a member whose listing moved
+    # can be debugged from the database.
+    _add_column(db, "member_runs", "discovery_path", "TEXT")
+
+
 @MIGRATIONS(name="0013_site_chrome")
 def site_chrome(db: Database) -> None:
     # Paragraphs (digits masked, hashed) a site repeats on most of its release pages: chrome.

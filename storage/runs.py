@@ -19,6 +19,7 @@ MEMBER_RUN_FIELDS = frozenset(
         "status", "listing_url", "listing_found_by", "template", "releases_found",
         "releases_new", "pages_fetched", "articles_failed", "http_status", "error",
         "started_at", "finished_at", "parser", "rows_undated", "articles_short", "disagreements",
+        "discovery_path",
     }
 )
 
@@ -80,6 +81,28 @@ def finish_run(
             {**counts, "status": status, "now": now, "error": error, "run": run_id},
         )
     return get_run(db, run_id)
+
+
+_EXTRACTION = """
+SELECT bioguide_id, parser, rows_undated, articles_short, disagreements
+FROM member_runs WHERE run_id = ? ORDER BY bioguide_id
+"""
+
+
+def extraction_report(db: Database, run_id: int) -> dict[str, Any]:
+    """How extraction went in a run: members per listing parser, totals of undated rows, short
+    bodies and disagreements, and the members that had any of these (to look at first)."""
+    parsers: dict[str, int] = {}
+    totals = {"rows_undated": 0, "articles_short": 0, "disagreements": 0}
+    attention = []
+    for row in db.query(_EXTRACTION, (run_id,)):
+        if row["parser"]:
+            parsers[row["parser"]] = parsers.get(row["parser"], 0) + 1
+        for key in totals:
+            totals[key] += row[key] or 0
+        if row["articles_short"] or row["disagreements"] or row["rows_undated"]:
+            attention.append(row["bioguide_id"])
+    return {"parsers": parsers, **totals, "attention": attention}
 
 
 def record_member_run(db: Database, run_id: int, bioguide_id: str, **fields: Any) -> None:

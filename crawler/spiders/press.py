@@ -19,8 +19,9 @@ from twisted.python.failure import Failure
 
 from crawler.article import parse_article, strip_learned
 from crawler.chrome import learn, site_of
-from crawler.discover import find_press_link
+from crawler.discover import rank_press_links
 from crawler.items import (
+    Article,
     Listing,
     ListingEntry,
     ListingSeenItem,
@@ -50,7 +51,14 @@ class MemberState:
     pages_fetched: int = 0
     releases_found: int = 0
     articles_failed: int = 0
+    # The extraction report (issue 6): which parser read the listing, and what looked doubtful.
+    parser: str | None = None
+    rows_undated: int = 0
+    articles_short: int = 0
+    disagreements: int = 0
     discovery_tried: bool = False
+    candidates: list[str] = field(default_factory=list)  # homepage links not tried yet
+    path: list[str] = field(default_factory=list)  # how the listing was looked for
     rechecks_sent: bool = False
     known: dict[str, dict[str, Any]] = field(default_factory=dict)  # canonical URL → release
     seen: set[str] = field(default_factory=set)  # release URLs requested or skipped
@@ -81,6 +89,11 @@ class MemberState:
             articles_failed=self.articles_failed,
             http_status=self.http_status,
             error=error,
+            parser=self.parser,
+            rows_undated=self.rows_undated,
+            articles_short=self.articles_short,
+            disagreements=self.disagreements,
+            discovery_path=" → ".join(self.path) if "homepage" in self.path else None,
         )
 
 
@@ -95,6 +108,7 @@ class PressSpider(scrapy.Spider):
         today: date | None = None,
         known: list[dict[str, Any]] | None = None,
         chrome: dict[str, frozenset[str]] | None = None,
+        templates: bool = True,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -109,6 +123,8 @@ class PressSpider(scrapy.Spider):
         self.pages = pages
         self.max_articles = max_articles
         self.today = today or date.today()
+        # False: listings are read without family templates (proves the generic path works).
+        self.templates = templates
         self.states: dict[str, MemberState] = {}
 
     async def start(self) -> AsyncIterator[Any]:
@@ -180,16 +196,18 @@ class PressSpider(scrapy.Spider):
     def parse_homepage(self, response: Response) -> Iterator[Any]:
         state = self.state_of(response)
         state.pages_fetched += 1
+        state.path.append("homepage")
         if response.status == 403:
             state.fail("blocked", f"homepage {response.url} answered 403", 403)
         elif response.status != 200:
             state.fail("error", f"homepage {response.url} answered {response.status}",
                        response.status)
         else:
-            link = find_press_link(response.text, response.url)
-            if link:
-                state.found_by = "discovered"
-                yield self.listing_request(state, link, page=1)
+            tried = {canonical_url(u) for u in state.listing_pages}
+            state.candidates = [u for u in rank_press_links(response.text, response.url)
+                                if u not in tried]
+            if state.candidates:
+                yield self.next_candidate(state)
             else:
                 state.fail("error", f"no press-release link found on homepage {response.url}")
         yield from self.one_done(state)
@@ -198,8 +216,8 @@ class PressSpider(scrapy.Spider):
         state = self.state_of(response)
         page = response.meta["page"]
         state.pages_fetched += 1
-        if page == 1 and self.should_discover(state, response):
-            yield self.homepage_request(state)
+        if page == 1 and (instead := self.instead_of(state, response, unusable(response))):
+            yield instead
         elif response.status == 403:
             state.fail("blocked", f"listing {response.url} answered 403", 403)
         elif response.status != 200:
@@ -212,10 +230,37 @@ class PressSpider(scrapy.Spider):
                 listing = self.parse_any_listing(response, state)
             except Exception as exc:  # one broken site must not stop the crawl
                 state.fail("error", f"cannot parse listing {response.url}: {exc!r}")
+                listing = None
+            if page == 1 and listing is not None and (
+                instead := self.instead_of(state, response, "0 rows" * (not listing.entries))
+            ):
+                yield instead
             else:
-                yield from self.follow_listing(state, listing, response, page)
-            yield from self.rechecks(state)
+                if listing is not None:
+                    yield from self.follow_listing(state, listing, response, page)
+                yield from self.rechecks(state)
         yield from self.one_done(state)
+
+    def instead_of(
+        self, state: MemberState, response: Response, problem: str
+    ) -> scrapy.Request | None:
+        """Discovery that does not give up: when the first listing page answers 404/410,
+        redirects home or lists nothing (``problem``), the next ranked homepage candidate, or
+        the homepage when it was not asked yet. None: go on with this page."""
+        where = short_url(response.request.url)
+        if not problem:
+            return None
+        if state.candidates:
+            state.path.append(f"{where} {problem}")
+            return self.next_candidate(state)
+        if not state.discovery_tried and state.member.homepage:
+            state.path.append(f"{where} {problem}")
+            return self.homepage_request(state)
+        return None
+
+    def next_candidate(self, state: MemberState) -> scrapy.Request:
+        state.found_by = "discovered"
+        return self.listing_request(state, state.candidates.pop(0), page=1)
 
     def parse_release(self, response: Response) -> Iterator[Any]:
         state = self.state_of(response)
@@ -277,26 +322,18 @@ class PressSpider(scrapy.Spider):
                 yield SiteChromeItem(host, learned)
             for item, known in group:
                 item.article = strip_learned(item.article, keys)
+                note_article(state, item.article)
                 if degraded(item, known):
                     state.articles_failed += 1  # a block or broken page: health, not an edit
                 else:
                     state.releases_found += 1
                     yield item
 
-    def should_discover(self, state: MemberState, response: Response) -> bool:
-        """A missing press page (404/410, or a redirect to the homepage) → try the homepage."""
-        if state.discovery_tried or not state.member.homepage:
-            return False
-        if response.status in (404, 410):
-            return True
-        redirected = bool(response.meta.get("redirect_urls"))
-        return redirected and urlsplit(response.url).path in ("", "/")
-
     def parse_any_listing(self, response: Response, state: MemberState) -> Listing:
         """A listing page or feed: the family comes from the markup, the member's template
         is only a hint (so a redesigned site keeps working)."""
         return parse_listing(response.text, response.url, today=self.today,
-                             hint=state.member.family_hint())
+                             hint=state.member.family_hint(), templates=self.templates)
 
     def follow_listing(
         self, state: MemberState, listing: Listing, response: Response, page: int
@@ -306,6 +343,9 @@ class PressSpider(scrapy.Spider):
         shown = [canonical_url(e.url) for e in listing.entries]
         if page > 1 and not set(shown) - state.listed:
             return  # paged past the end: the site looped back to page 1 or repeated itself
+        note_listing(state, listing)
+        if page == 1:
+            state.path.append(f"{short_url(response.request.url)} {len(listing.entries)} rows")
         state.listed.update(shown)
         fresh = [e for e in listing.entries if canonical_url(e.url) not in state.seen]
         seen_only = []
@@ -335,13 +375,14 @@ class PressSpider(scrapy.Spider):
         try:
             article = parse_article(
                 response.text, response.url, family=state.family, listing=entry,
-                today=self.today,
+                today=self.today, templates=self.templates,
             )
         except Exception as exc:  # a page we cannot read is a failed release, not a crash
             self.logger.warning("cannot parse release %s: %r", response.url, exc)
             return None
         if not article.title or not article.paragraphs:
-            return None
+            note_article(state, article)
+            return None  # a stored body is counted once its site's chrome is off it
         headers = response.headers
         return ReleaseItem(
             bioguide_id=state.member.bioguide_id,
@@ -354,6 +395,38 @@ class PressSpider(scrapy.Spider):
             etag=header(headers, b"ETag"),
             last_modified=header(headers, b"Last-Modified"),
         )
+
+
+# A body this short is a heading, a teaser or a block page, never stored without a report.
+SHORT_BODY_WORDS = 25
+
+
+def note_listing(state: MemberState, listing: Listing) -> None:
+    """Count what a listing page says about its own extraction (the member's report)."""
+    state.parser = state.parser or listing.parser
+    state.rows_undated += sum(1 for e in listing.entries if not e.published)
+    state.disagreements += int(listing.disagreement)
+
+
+def note_article(state: MemberState, article: Article) -> None:
+    """Count a release page whose body came out short or empty, or whose parsers disagreed."""
+    state.articles_short += int(article.word_count < SHORT_BODY_WORDS)
+    state.disagreements += int(article.disagreement)
+
+
+def unusable(response: Response) -> str:
+    """Why a first listing page is no listing: gone (404/410) or redirected to the homepage
+    ("" when it is usable)."""
+    if response.status in (404, 410):
+        return str(response.status)
+    if response.meta.get("redirect_urls") and urlsplit(response.url).path in ("", "/"):
+        return "redirected home"
+    return ""
+
+
+def short_url(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def redirected_away(response: Response, state: MemberState) -> bool:
