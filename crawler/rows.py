@@ -233,22 +233,57 @@ def _position(row: _Row) -> int:
 
 
 def _class_key(el: etree._Element | None) -> str:
+    """An element's class without what differs between siblings (odd/even, row-3)."""
     if el is None:
         return ""
     tokens = el.get("class", "").split()
     return " ".join(sorted(_MASK_DIGITS.sub("0", t) for t in tokens if not _ZEBRA.search(t)))
 
 
-def _group_key(row: etree._Element, tree: etree._ElementTree) -> tuple[str, str, str]:
-    path = re.sub(r"\[\d+\]", "", tree.getpath(row))
-    return path, _class_key(row), _class_key(row.getparent())
+def _tag_path(row: etree._Element, tree: etree._ElementTree) -> str:
+    return re.sub(r"\[\d+\]", "", tree.getpath(row))
+
+
+_Shape = tuple[frozenset[str], tuple[tuple[str, str], ...]]
+
+
+def _shape(el: etree._Element) -> _Shape:
+    """A row's class names, and its children's tags and classes."""
+    children = tuple((c.tag, _class_key(c)) for c in el if isinstance(c.tag, str))
+    return frozenset(_class_key(el).split()), children
+
+
+def _alike(a: _Shape, b: _Shape) -> bool:
+    """Rows of one list share most of their class names, or, when a redesign renamed the
+    ones that tell rows apart (odd/even → x1/x2, row-3 → x7f2), their inner layout."""
+    (classes_a, inner_a), (classes_b, inner_b) = a, b
+    if (classes_a or classes_b) and len(classes_a & classes_b) * 2 >= len(classes_a | classes_b):
+        return True
+    if not classes_a and not classes_b:
+        return True
+    return bool(inner_a) and inner_a == inner_b
 
 
 def _by_key(rows: list[_Row], tree: etree._ElementTree) -> dict[tuple, list[_Row]]:
+    """Rows of one listing: same tag path, parents of the same class (the list, or each
+    month's table), and alike classes of their own."""
     groups: dict[tuple, list[_Row]] = {}
+    shapes: dict[tuple, list[_Shape]] = {}
     for row in rows:
-        groups.setdefault(_group_key(row.element, tree), []).append(row)
+        key = (_tag_path(row.element, tree), _class_key(row.element.getparent()))
+        shape = _shape(row.element)
+        known = shapes.setdefault(key, [])
+        index = next((i for i, seen in enumerate(known) if _alike(seen, shape)), None)
+        if index is None:
+            index = len(known)
+            known.append(shape)
+        groups.setdefault((*key, index), []).append(row)
     return groups
+
+
+def _group_of(block: etree._Element, tree: etree._ElementTree, key: tuple) -> bool:
+    """Whether ``block`` has the shape of the rows grouped under ``key``."""
+    return key[:2] == (_tag_path(block, tree), _class_key(block.getparent()))
 
 
 def _groups(rows: list[_Row], tree: etree._ElementTree, root: etree._Element) -> list[list[_Row]]:
@@ -276,21 +311,21 @@ def _one_per_block(rows: Iterable[_Row]) -> list[_Row]:
 
 
 def _adopt_strays(groups: dict[tuple, list[_Row]], tree: etree._ElementTree) -> None:
-    """A lone row inside a block shaped like its neighbours' rows becomes that block's row."""
-    parents = {
-        row.element.getparent(): key
-        for key, rows in groups.items() if len(rows) >= 2 for row in rows
-    }
-    for rows in groups.values():
-        if len(rows) != 1:
-            continue
-        row = rows[0]
-        for ancestor in row.element.iterancestors():
-            key = parents.get(ancestor.getparent())
-            if key is not None:
-                if _group_key(ancestor, tree) == key:
-                    row.element = ancestor
-                break
+    """A row inside a block shaped like the rows of a larger group becomes that block's row
+    (its block also linked something else, so it stopped climbing below it)."""
+    parents: dict[etree._Element, tuple] = {}
+    for key, rows in sorted(groups.items(), key=lambda item: len(item[1])):
+        if len(rows) >= 2:
+            parents.update((row.element.getparent(), key) for row in rows)  # larger wins
+    for key, rows in groups.items():
+        for row in rows:
+            for ancestor in row.element.iterancestors():
+                target = parents.get(ancestor.getparent())
+                if target is not None:
+                    if target != key and len(groups[target]) > len(rows) \
+                            and _group_of(ancestor, tree, target):
+                        row.element = ancestor
+                    break
 
 
 def _climb_together(group: list[_Row], root: etree._Element) -> None:

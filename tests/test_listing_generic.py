@@ -8,8 +8,10 @@ line), plus the re-spellings a redesign brings. Each is read with templates and 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
+import lxml.html
 import pytest
 
 from crawler.listing import parse_listing
@@ -214,3 +216,62 @@ def test_every_simulated_family_listing_reads_without_templates() -> None:
     # Year-less dates more than a year old ("Nov 12" of 2024 read in August 2026) are
     # ambiguous on the page itself; everything else must be right.
     assert right >= 0.95 * total
+
+
+def _redesigned(html: str, strip_classes: bool) -> str:
+    """The page after a redesign that templates cannot follow: every class and id renamed
+    (odd/even and row-3 too) or removed, tables turned into divs, rows wrapped once more."""
+    doc = lxml.html.document_fromstring(html)
+    for el in list(doc.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        if strip_classes:
+            el.attrib.pop("class", None)
+        elif el.get("class"):
+            el.set("class", " ".join("k" + hashlib.md5(t.encode()).hexdigest()[:6]
+                                     for t in el.get("class").split()))
+        if el.get("id"):
+            el.set("id", "i" + hashlib.md5(el.get("id").encode()).hexdigest()[:6])
+        if el.tag in ("table", "thead", "tbody", "tr", "td", "th"):
+            el.tag = "div"
+        if el.tag in ("article", "li"):
+            wrapper = lxml.html.Element("div")
+            wrapper.text, el.text = el.text, None
+            for child in list(el):
+                wrapper.append(child)
+            el.append(wrapper)
+    return lxml.html.tostring(doc, encoding="unicode")
+
+
+@pytest.mark.parametrize("strip_classes", [False, True])
+def test_redesigned_simulated_listings_still_read(strip_classes: bool) -> None:
+    congress = build_congress(len(FAMILIES) * 2, releases_per_site=12, seed=5)
+    base = "http://127.0.0.1:9000"
+    right = total = 0
+    for site in congress.sites:
+        if FAMILIES[site.family].feed_is_source:
+            continue
+        html = _redesigned(render.render_listing(site, 0, base), strip_classes)
+        listing = parse_listing(html, base + site.listing_path, today=date(2026, 8, 11))
+        shown = site.listed_releases()[: site.page_size]
+        found = {e.url: e for e in listing.entries}
+        assert set(found) == {canonical_url(base + r.href) for r in shown}, site.family
+        for release in shown:
+            entry = found[canonical_url(base + release.href)]
+            total += 1
+            right += (entry.title, entry.published) == (" ".join(release.title.split()),
+                                                        str(release.published))
+    assert right >= 0.95 * total  # as above: old year-less dates are ambiguous
+
+
+def test_a_template_that_finds_nothing_where_the_generic_reader_finds_rows_disagrees() -> None:
+    # The page still carries the evo family's markers, but its rows were redesigned away from
+    # the family's selectors: the generic rows are used and the page counts as a disagreement.
+    html = respelled_page().replace('<div class="k1">', '<div class="k1 evo-page">', 1) \
+        .replace("<head>", "<head><meta name='x' content='evo-subsites'>", 1) \
+        .replace('<div class="k2">', '<div class="k2"><div class="evo-views-row"></div>', 1)
+    listing = parse_listing(html, "https://lee.house.gov/news", today=TODAY)
+    assert listing.parser == "generic" and listing.disagreement
+    assert len(listing.entries) == len(RESPELLED)
+    clean = parse_listing(respelled_page(), "https://lee.house.gov/news", today=TODAY)
+    assert clean.parser == "generic" and not clean.disagreement  # no family claimed the page
