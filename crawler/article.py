@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler import clock
-from crawler.chrome import learnable, mask_hash, rule_says_chrome
+from crawler.chrome import keyed, learnable, mask_hash, rule_says_chrome
 from crawler.dates import find_date_in_text, parse_date
 from crawler.detect import (
     Tokens,
@@ -154,7 +154,7 @@ def parse_article(
     known = _known_titles(page, listing)
     heading = find_title(doc, known)
     title = _title(page, fam, generic, listing, heading)
-    container = _container(page, fam, generic)
+    container, broad = _container(page, fam, generic)
     visible_date = _visible_date(page, fam, container, title, today, heading)
     _strip_page_chrome(doc, keep=(heading, container))
     block = main_block(doc, heading, known)
@@ -163,7 +163,7 @@ def parse_article(
         _drop_title_heading(container, title)
         _strip_chrome(container)
         template = _paragraphs(container)
-    body = choose_body(template, block.paragraphs)
+    body = choose_body(template, block.paragraphs, broad)
     paragraphs = body.paragraphs or _trafilatura_paragraphs(raw)
     parser = body.parser if body.paragraphs else "trafilatura"
     header = block.header if parser == "generic" else 0
@@ -180,6 +180,8 @@ def parse_article(
         parser=parser,
         disagreement=body.disagreement,
         stripped=stripped,
+        page_lines=keyed(block.lines),
+        own_lines=block.beside_text,
     )
 
 
@@ -202,15 +204,19 @@ class Body(NamedTuple):
     disagreement: bool
 
 
-def choose_body(template: list[str] | None, generic: list[str]) -> Body:
+def choose_body(template: list[str] | None, generic: list[str], broad: bool = False) -> Body:
     """The template's body unless the generic block shows it is wrong: a heading, much shorter
-    than the generic text block, or missing most of it. Then the generic block wins."""
+    than the generic text block, or missing most of it. Then the generic block wins. A broad
+    container (``main``, ``article``) is no template: the title-anchored block is finer, and
+    wins whenever it holds a real body."""
     if not template:
         return Body(generic, "generic", bool(template is not None and generic))
     template_words = words(" ".join(template))
     generic_words = words(" ".join(generic))
     if len(generic_words) < _SHORT_BODY_WORDS:
         return Body(template, "template", False)  # nothing solid to check against
+    if broad:
+        return Body(generic, "generic", token_f1(template_words, generic_words) < 0.8)
     heading = len(template) <= 2 and len(template_words) <= 12
     shorter = len(template_words) < 0.5 * len(generic_words)
     missing = _recall(generic_words, template_words) < 0.5
@@ -303,7 +309,10 @@ def strip_learned(article: Article, keys: frozenset[str] | set[str]) -> Article:
     every line is "chrome" is a page we do not understand, left as it is)."""
     if not keys:
         return article
-    kept = [p for p in article.paragraphs if not (learnable(p) and mask_hash(p) in keys)]
+    kept = [
+        p for p in article.paragraphs
+        if p in article.own_lines or not (learnable(p) and mask_hash(p) in keys)
+    ]
     if not kept or len(kept) == len(article.paragraphs):
         return article
     dropped = [p for p in article.paragraphs if p not in kept]
@@ -435,22 +444,33 @@ def _text_near_title(
     doc: etree._Element, container: etree._Element | None, title: str,
     found: etree._Element | None = None,
 ) -> str:
-    """Text right after the title heading and at the top of the body (a byline, a dateline)."""
+    """Text right after the title heading(s) and at the top of the body (a byline, a dateline).
+
+    Every heading that carries the title counts, first h1 first: a page header may repeat the
+    title in an h1 above the article's own heading and its date line."""
     parts: list[str] = []
-    heading = next((h for h in doc.iter("h1") if text_of(h) == title), found)
-    if heading is not None:
-        for count, sibling in enumerate(heading.itersiblings()):
-            if count >= 4:
-                break
-            parts.append(text_of(sibling)[:200])
+    headings = [h for h in doc.iter("h1") if text_of(h) == title]
+    headings += [h for h in doc.iter("h2", "h3") if text_of(h) == title]
+    if found is not None and found not in headings:
+        headings.append(found)
+    for heading in headings:
+        parts.extend(_after(heading, 4))
         if heading.getparent() is not None:
-            for count, sibling in enumerate(heading.getparent().itersiblings()):
-                if count >= 2:
-                    break
-                parts.append(text_of(sibling)[:200])
+            parts.extend(_after(heading.getparent(), 2))
     if container is not None:
         parts.append(text_of(container)[:300])
     return " ".join(parts)
+
+
+def _after(el: etree._Element, count: int) -> list[str]:
+    """The text of the next ``count`` siblings of ``el`` (scripts left out)."""
+    texts: list[str] = []
+    for sibling in el.itersiblings():
+        if len(texts) >= count:
+            break
+        if sibling.tag not in ("script", "style"):
+            texts.append(text_of(sibling)[:200])
+    return texts
 
 
 def _choose_date(
@@ -479,19 +499,19 @@ def _yearless(listing: ListingEntry | None) -> bool:
 # ---------------------------------------------------------------------------------- body
 
 
-def _container(page: _Page, fam: Family, generic: Family) -> etree._Element | None:
-    """The element holding the release text: family selectors, then the common containers.
+def _container(page: _Page, fam: Family, generic: Family) -> tuple[etree._Element | None, bool]:
+    """The element holding the release text — family selectors, then the common containers —
+    and whether it is only a broad one (``main``, ``article``).
 
     A named container is trusted with any text (a photo release may say only "###"); a broad
-    one (``main article``) must hold some text, or an empty one would hide the real body from
-    the trafilatura fallback.
+    one must hold some text, or an empty one would hide the real body from the fallbacks.
     """
     for selectors, min_text in ((fam.body, 1), (generic.body, 1), (generic.body_broad, 40)):
         for selector in selectors:
             for el in select_page(page.doc, page.tokens, selector):
                 if not in_chrome(el) and len(text_of(el)) >= min_text:
-                    return el
-    return None
+                    return el, selectors is generic.body_broad
+    return None, False
 
 
 def _is_chrome(el: etree._Element) -> bool:

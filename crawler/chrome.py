@@ -38,8 +38,8 @@ _SEPARATORS = re.compile(r"\s*[|•·]\s*")
 _BAR_PART = re.compile(
     r"(?:(?:f|t|#|e|g\+|in|share|shares|tweet|tweets|email|e-mail|print|facebook|twitter|x"
     r"|linkedin|reddit|pinterest|whatsapp|copy link|like|likes|0|comments?|\(0\))(?:\s+|$))+"
-    r"|(?:print|email|e-mail|share|tweet|send)(?: (?:this|to a friend|a friend))?"
-    r"(?: (?:page|release|article|story|post))?:?"
+    r"|(?:print|email|e-mail|share|tweet|send)(?: (?:this|it|to a friend|a friend))?"
+    r"(?: (?:page|release|article|story|post))?(?: (?:by|via|on) (?:email|e-mail|\w+))?:?"
     r"|(?:share|tweet|like|comments?)\s*:?\s*\(?0\)?"
     r"|0 (?:comments?|shares?|tweets?|likes?|views?)"
     r"|(?:font size|text size)\s*:?\s*[a+-]*",
@@ -116,10 +116,13 @@ _DATE_WORDS = re.compile(
 )
 
 
+_PERMALINK = re.compile(r"(?:permalink|short ?link|link to this page)\s*:?\s*\S+", re.IGNORECASE)
+
+
 def rule_says_chrome(paragraph: str, leading: bool) -> bool:
     """Whether a single-occurrence rule strips this paragraph; ``leading``: it stands above
     the first sentence of the release (where date lines and bylines are)."""
-    if is_bar(paragraph) or is_stamp(paragraph):
+    if is_bar(paragraph) or is_stamp(paragraph) or _PERMALINK.fullmatch(paragraph.strip()):
         return True
     return leading and is_date_line(paragraph)
 
@@ -137,17 +140,38 @@ _LEARN_MAX = 300  # longer paragraphs are text (an "About the member" boilerplat
 
 
 def site_of(url: str) -> str:
-    """The host chrome is learned per (``www.`` dropped: one site under two names)."""
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    """The site chrome is learned per: host and port (``www.`` dropped: one site, two names)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 def learnable(paragraph: str) -> bool:
-    """Whether recurrence may make this paragraph chrome (the end mark never is)."""
-    return 0 < len(paragraph.strip()) <= _LEARN_MAX and not is_end_mark(paragraph)
+    """Whether recurrence may make this paragraph chrome. Never the end mark, and never a date:
+    masked, every page's date looks alike, and a date written into a release is its text."""
+    if not 0 < len(paragraph.strip()) <= _LEARN_MAX or is_end_mark(paragraph):
+        return False
+    return not is_date_line(paragraph)
+
+
+def page_lines(article: Article) -> dict[str, str]:
+    """key → text of every learnable line of the article's page (its body when the page's
+    lines are not known, as for an article built by hand)."""
+    if article.page_lines:
+        return article.page_lines
+    return {mask_hash(p): p for p in article.paragraphs if learnable(p)}
+
+
+def keyed(paragraphs: list[str]) -> dict[str, str]:
+    """The learnable lines of a page by key (what ``Article.page_lines`` holds)."""
+    return {mask_hash(p): p for p in paragraphs if learnable(p)}
 
 
 def learn(articles: list[Article]) -> dict[str, tuple[int, float, str]]:
     """Keys on most pages of one site's crawl: key → (pages, share of pages, sample).
+
+    Every line of each page counts, not only its body: a sidebar heading that the body block
+    takes in on some pages only is still on all of them.
 
     Release text repeats too ("Read the letter (PDF)", "Background:", "Media Contact:") but on
     a few releases, never on most: hence a share, not only a count.
@@ -156,11 +180,9 @@ def learn(articles: list[Article]) -> dict[str, tuple[int, float, str]]:
     samples: dict[str, str] = {}
     urls = {a.url for a in articles}
     for article in articles:
-        for paragraph in article.paragraphs:
-            if learnable(paragraph):
-                key = mask_hash(paragraph)
-                pages.setdefault(key, set()).add(article.url)
-                samples.setdefault(key, paragraph)
+        for key, paragraph in page_lines(article).items():
+            pages.setdefault(key, set()).add(article.url)
+            samples.setdefault(key, paragraph)
     total = len(urls)
     if total < CHROME_SAMPLE:
         return {}
