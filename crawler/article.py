@@ -213,10 +213,10 @@ def choose_body(template: list[str] | None, generic: list[str], broad: bool = Fa
         return Body(generic, "generic", bool(template is not None and generic))
     template_words = words(" ".join(template))
     generic_words = words(" ".join(generic))
+    if broad and generic:
+        return Body(generic, "generic", token_f1(template_words, generic_words) < 0.8)
     if len(generic_words) < _SHORT_BODY_WORDS:
         return Body(template, "template", False)  # nothing solid to check against
-    if broad:
-        return Body(generic, "generic", token_f1(template_words, generic_words) < 0.8)
     heading = len(template) <= 2 and len(template_words) <= 12
     shorter = len(template_words) < 0.5 * len(generic_words)
     missing = _recall(generic_words, template_words) < 0.5
