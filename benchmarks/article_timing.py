@@ -32,8 +32,12 @@ def main() -> None:
         "parse_article": lambda raw, lab: parse_article(raw, lab["url"], today=TODAY).body_text,
         "parse_article templates=False": lambda raw, lab: parse_article(
             raw, lab["url"], today=TODAY, templates=False).body_text,
-        "trafilatura favor_precision": lambda raw, lab: trafilatura.extract(
-            raw.decode("utf-8", "replace"), favor_precision=True) or "",
+        # the settings of parse_article's last-resort fallback
+        "trafilatura (our fallback)": lambda raw, lab: trafilatura.extract(
+            raw.decode("utf-8", "replace"), include_comments=False, include_tables=False,
+            favor_precision=True) or "",
+        "trafilatura default + tables": lambda raw, lab: trafilatura.extract(
+            raw.decode("utf-8", "replace"), include_comments=False, include_tables=True) or "",
     }
     for name, read in readers.items():
         read(*pages[0])  # imports and caches warm

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -156,7 +157,7 @@ def parse_article(
     title = _title(page, fam, generic, listing, heading)
     container, broad = _container(page, fam, generic)
     visible_date = _visible_date(page, fam, container, title, today, heading)
-    _strip_page_chrome(doc, keep=(heading, container))
+    _strip_page_chrome(doc, tokens, keep=(heading, container))
     block = main_block(doc, heading, known)
     template = None
     if container is not None:
@@ -258,7 +259,8 @@ def _drop_chrome_text(paragraphs: list[str], header: int) -> tuple[list[str], li
 
 
 def _strip_page_chrome(
-    doc: etree._Element, keep: tuple[etree._Element | None, etree._Element | None]
+    doc: etree._Element, tokens: Tokens,
+    keep: tuple[etree._Element | None, etree._Element | None],
 ) -> None:
     """Chrome elements (by tag, class, id, hidden) anywhere on the page, except the title,
     the template's container and what encloses them: the generic block is chosen without
@@ -272,14 +274,43 @@ def _strip_page_chrome(
             spared.add(el)
             spared.update(el.iterancestors())
     doomed = [
-        el for el in body.iterdescendants()
-        if isinstance(el.tag, str) and el.tag not in _NEVER_PAGE_CHROME
-        and el not in spared and _is_chrome(el)
+        el for el in _chrome_candidates(body, tokens)
+        if el.tag not in _NEVER_PAGE_CHROME and el not in spared and _is_chrome(el)
     ]
     doomed.extend(_heading_blocks(body, spared))
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
+
+
+def _chrome_candidates(body: etree._Element, tokens: Tokens) -> list[etree._Element]:
+    """The elements that may be chrome: chrome tags, hidden ones, and those carrying one of the
+    page's class or id names that reads as chrome (each name is tested once, not per element)."""
+    classes = {name for name in tokens.classes if _chrome_name(name.lower())}
+    ids = {name for name in tokens.ids if _chrome_name(name.lower())}
+    found = []
+    for el in body.iterdescendants():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag in _STRIP_TAGS:
+            found.append(el)
+            continue
+        attrib = el.attrib
+        if not attrib:
+            continue
+        names = attrib.get("class")
+        if (
+            (names and not classes.isdisjoint(names.split())) or attrib.get("id") in ids
+            or "hidden" in attrib or "aria-hidden" in attrib or "style" in attrib
+        ):
+            found.append(el)
+    return found
+
+
+@lru_cache(maxsize=8192)
+def _chrome_name(name: str) -> bool:
+    return bool(_CHROME_NAME_PART.search(name) or _CHROME_NAME_WORD.search(name))
 
 
 def _heading_blocks(body: etree._Element, spared: set[etree._Element]) -> list[etree._Element]:
@@ -515,7 +546,11 @@ def _container(page: _Page, fam: Family, generic: Family) -> tuple[etree._Elemen
 
 
 def _is_chrome(el: etree._Element) -> bool:
-    if el.tag in _STRIP_TAGS or el.get("hidden") is not None:
+    if el.tag in _STRIP_TAGS:
+        return True
+    if not el.attrib:
+        return False  # most elements: nothing more to look at
+    if el.get("hidden") is not None:
         return True
     if el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(el.get("style", "")):
         return True

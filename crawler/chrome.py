@@ -64,7 +64,7 @@ _RULE_MAX = 120  # a longer paragraph is text, whatever words it starts with
 
 def mask(paragraph: str) -> str:
     """The paragraph with digits masked and space collapsed: counters compare equal."""
-    return _SPACE.sub(" ", _DIGITS.sub("0", paragraph)).strip().lower()
+    return " ".join(_DIGITS.sub("0", paragraph).split()).lower()
 
 
 def mask_hash(paragraph: str) -> str:
@@ -159,35 +159,59 @@ def page_lines(article: Article) -> dict[str, str]:
     lines are not known, as for an article built by hand)."""
     if article.page_lines:
         return article.page_lines
-    return {mask_hash(p): p for p in article.paragraphs if learnable(p)}
+    return keyed(article.paragraphs)
 
 
 def keyed(paragraphs: list[str]) -> dict[str, str]:
-    """The learnable lines of a page by key (what ``Article.page_lines`` holds)."""
-    return {mask_hash(p): p for p in paragraphs if learnable(p)}
+    """The lines of a page that may be learned, by key (what ``Article.page_lines`` holds).
+    Whether a line is a date is asked only of the few that recur (``SiteLines.learned``)."""
+    return {
+        mask_hash(p): p for p in paragraphs
+        if 0 < len(p) <= _LEARN_MAX and not is_end_mark(p)
+    }
+
+
+class SiteLines:
+    """On how many release pages of one site, in one crawl, each line was seen.
+
+    Pages are counted as they arrive and forgotten (only keys are kept, and a sample text for
+    lines seen twice), so a crawl holding many members' pages at once stays small."""
+
+    def __init__(self) -> None:
+        self.pages: set[str] = set()
+        self.counts: dict[str, int] = {}
+        self.samples: dict[str, str] = {}
+
+    def add(self, article: Article) -> None:
+        if article.url in self.pages:
+            return
+        self.pages.add(article.url)
+        for key, text in page_lines(article).items():
+            count = self.counts[key] = self.counts.get(key, 0) + 1
+            if count == 2:
+                self.samples[key] = text
+
+    def learned(self) -> dict[str, tuple[int, float, str]]:
+        """Keys on most pages: key → (pages, share of pages, sample).
+
+        Release text repeats too ("Read the letter (PDF)", "Background:", "Media Contact:") but
+        on a few releases, never on most: hence a share, not only a count."""
+        total = len(self.pages)
+        if total < CHROME_SAMPLE:
+            return {}
+        return {
+            key: (count, count / total, self.samples.get(key, ""))
+            for key, count in self.counts.items()
+            if count >= CHROME_MIN_PAGES and count / total >= CHROME_SHARE
+            and learnable(self.samples.get(key, ""))
+        }
 
 
 def learn(articles: list[Article]) -> dict[str, tuple[int, float, str]]:
-    """Keys on most pages of one site's crawl: key → (pages, share of pages, sample).
-
-    Every line of each page counts, not only its body: a sidebar heading that the body block
-    takes in on some pages only is still on all of them.
-
-    Release text repeats too ("Read the letter (PDF)", "Background:", "Media Contact:") but on
-    a few releases, never on most: hence a share, not only a count.
-    """
-    pages: dict[str, set[str]] = {}
-    samples: dict[str, str] = {}
-    urls = {a.url for a in articles}
+    """What a crawl of these pages of one site learns (see ``SiteLines``). Every line of each
+    page counts, not only its body: a sidebar heading that the body block takes in on some
+    pages only is still on all of them."""
+    lines = SiteLines()
     for article in articles:
-        for key, paragraph in page_lines(article).items():
-            pages.setdefault(key, set()).add(article.url)
-            samples.setdefault(key, paragraph)
-    total = len(urls)
-    if total < CHROME_SAMPLE:
-        return {}
-    return {
-        key: (len(seen), len(seen) / total, samples[key])
-        for key, seen in pages.items()
-        if len(seen) >= CHROME_MIN_PAGES and len(seen) / total >= CHROME_SHARE
-    }
+        lines.add(article)
+    return lines.learned()

@@ -7,6 +7,7 @@ went, so a broken site is reported in ``member_runs`` rather than passing as "no
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.article import parse_article, strip_learned
-from crawler.chrome import learn, site_of
+from crawler.chrome import SiteLines, site_of
 from crawler.discover import rank_press_links
 from crawler.items import (
     Article,
@@ -67,6 +68,7 @@ class MemberState:
     # Release pages held until the member's last one is in: chrome is learned from all of them
     # before any body is stored (each with the known release it re-checks, if any).
     fetched: list[tuple[ReleaseItem, dict[str, Any] | None]] = field(default_factory=list)
+    lines: dict[str, SiteLines] = field(default_factory=dict)  # per site: lines seen, counted
 
     def fail(self, status: str, error: str, http_status: int | None = None) -> None:
         if self.status is None:
@@ -282,7 +284,7 @@ class PressSpider(scrapy.Spider):
             if item is None:
                 state.articles_failed += 1
             else:
-                state.fetched.append((item, known))
+                hold(state, item, known)
         yield from self.one_done(state)
 
     def failed(self, failure: Failure) -> Iterator[Any]:
@@ -315,12 +317,13 @@ class PressSpider(scrapy.Spider):
         for item, known in fetched:
             by_host.setdefault(site_of(item.article.url), []).append((item, known))
         for host, group in by_host.items():
-            learned = learn([item.article for item, _ in group])
+            learned = state.lines[host].learned()
             keys = self.chrome.get(host, frozenset()) | learned.keys()
             self.chrome[host] = frozenset(keys)
             if learned:
                 yield SiteChromeItem(host, learned)
             for item, known in group:
+                item.raw_html = zlib.decompress(item.raw_html)
                 item.article = strip_learned(item.article, keys)
                 note_article(state, item.article)
                 if degraded(item, known):
@@ -427,6 +430,15 @@ def unusable(response: Response) -> str:
 def short_url(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def hold(state: MemberState, item: ReleaseItem, known: dict[str, Any] | None) -> None:
+    """Keep a release until the member is done: its page's lines counted and forgotten, its
+    raw bytes compressed (hundreds of members may be in flight at once)."""
+    state.lines.setdefault(site_of(item.article.url), SiteLines()).add(item.article)
+    item.article.page_lines = {}
+    item.raw_html = zlib.compress(item.raw_html, 1)
+    state.fetched.append((item, known))
 
 
 def redirected_away(response: Response, state: MemberState) -> bool:
