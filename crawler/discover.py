@@ -74,9 +74,10 @@ def _tier(link: etree._Element, url: str) -> int | None:
             best = tier
     if best is not None:
         return best
-    path = unquote(urlsplit(url).path)
+    # Only the last path segment: /media/press-releases/some-release is a release, not a list.
+    last = unquote(urlsplit(url).path).rstrip("/").rsplit("/", 1)[-1]
     for i, pattern in enumerate(_URL_TIERS):
-        if pattern.search(path):
+        if pattern.search(last):
             return _URL_TIER_OFFSET + i
     return None
 

@@ -108,9 +108,7 @@ _DISAGREE = 0.2
 def _checked(listing: Listing, generic: GroupResult) -> Listing:
     """The template's rows checked against the template-free reading of the same page."""
     if not listing.entries:
-        if generic.entries:
-            # A detected family whose selectors found nothing here is a template gone stale.
-            listing.disagreement = listing.family not in ("generic", "nextjs")
+        if generic.entries:  # no disagreement: parser "generic" already says so
             listing.family, listing.entries, listing.parser = "generic", generic.entries, "generic"
         return listing
     ours = {e.url for e in listing.entries}

@@ -8,9 +8,9 @@ shape as its neighbours, most with a date in the block's own text. The steps:
    pager, not the listing itself or a section above it, not a category label repeated on
    every row;
 2. each link's row: the largest ancestor that holds no other candidate URL;
-3. rows are grouped by their tag path and class (digits masked), so rows split over several
-   tables or boxes under month headers form one group, while a carousel or a sidebar list of
-   another shape forms its own;
+3. rows are grouped by tag path, parent class and alike classes (or inner layout), so rows
+   split over several tables or boxes under month headers form one group, while a carousel or
+   a sidebar list of another shape forms its own (docs/extraction.md tells the details);
 4. each group is read (URL, title without kicker labels, date from the row's own text) and
    scored: rows with a real title, dated rows, one URL shape. The best group is the listing.
 """
@@ -49,12 +49,20 @@ _NOT_PAGES = re.compile(
     re.IGNORECASE,
 )
 _MASK_DIGITS = re.compile(r"\d+")
+_READ_MORE = re.compile(  # link texts that say "go to the release", not what it is
+    r"(?:(?:read|learn|see|view) more|continue reading|click here|here|more|details"
+    r"|(?:read (?:the )?)?full (?:release|story|statement|text))\W*$",
+    re.IGNORECASE,
+)
 _ZEBRA = re.compile(r"(?:^|[-_])(?:odd|even|first|last|active|current|is-active|alt)$")
 _MIN_ROWS = 3
 _MIN_TITLE_WORDS = 2  # "Statement" alone is a label; titles have a few words
 _MAX_DATE_TEXT = 48  # a piece of row text this short that reads as a date is the date
 _NEAR_TITLE = 160  # a date in the running text of a row counts only near its start
 _MAX_SIBLINGS = 3  # flat layouts: how far from a row's heading its date may sit
+
+
+Dated = tuple[date, str]  # a date and the text it was read from (ListingEntry.date_raw)
 
 
 @dataclass
@@ -68,6 +76,8 @@ class _Row:
     def weight(self) -> int:
         """Length of the row's longest link text: the title link beats a teaser's link."""
         return max(len(link_text(a)) for a in self.links)
+
+
 @dataclass
 class GroupResult:
     """One group of rows as read, with what its score is made of."""
@@ -94,15 +104,14 @@ def _content_links(body: etree._Element) -> Iterator[etree._Element]:
     stack: list[tuple[etree._Element, bool]] = [(body, False)]
     while stack:
         el, in_row = stack.pop()
+        if el.tag == "a":
+            if el.get("href"):
+                yield el
+            continue  # nested links are invalid HTML; the outer one is the link
         children = [c for c in el if isinstance(c.tag, str)]
-        for child in reversed(children):
-            if _is_chrome(child, in_row):
-                continue
-            if child.tag == "a":
-                if child.get("href"):
-                    yield child
-                continue  # nested links are invalid HTML; the outer one is the link
-            stack.append((child, in_row or child.tag in _ROW_LIKE))
+        for child in reversed(children):  # popped in page order
+            if not _is_chrome(child, in_row):
+                stack.append((child, in_row or child.tag in _ROW_LIKE))
 
 
 def _ancestor_path(path: str, page_path: str) -> bool:
@@ -117,7 +126,7 @@ def link_text(a: etree._Element, labels: frozenset[str] = frozenset()) -> str:
 
 
 def link_parts(a: etree._Element, labels: frozenset[str] = frozenset(),
-               today: date | None = None) -> tuple[str, date | None]:
+               today: date | None = None) -> tuple[str, Dated | None]:
     """A link's title text and the date printed inside it, if any.
 
     Whole-card links hold a kicker ("News"), a date line and the title: child elements whose
@@ -125,7 +134,7 @@ def link_parts(a: etree._Element, labels: frozenset[str] = frozenset(),
     spaces so split spans do not run together.
     """
     parts: list[str] = []
-    found: list[date] = []
+    found: list[Dated] = []
 
     def walk(el: etree._Element) -> None:
         parts.append(el.text or "")
@@ -135,7 +144,7 @@ def link_parts(a: etree._Element, labels: frozenset[str] = frozenset(),
                 if inner in labels:
                     pass
                 elif (when := dateish(inner, today)) is not None:
-                    found.append(when)
+                    found.append((when, inner))
                 else:
                     walk(child)
             parts.append(child.tail or "")
@@ -198,7 +207,9 @@ def _without_labels(found: list[tuple[etree._Element, str]]) -> list[tuple[etree
         texts.setdefault(url, []).append(max(names, key=len))
     kept = set()
     for url, seen in texts.items():
-        if max(len(t.split()) for t in seen) < _MIN_TITLE_WORDS:
+        if max(len(t.split()) for t in seen) < _MIN_TITLE_WORDS and not any(
+            _READ_MORE.match(t) for t in seen
+        ):
             continue  # "Home", "2", "Next": menus and pagers
         if len(seen) >= 3 and len(set(seen)) == 1 and len(seen[0].split()) <= 4:
             continue  # "In the Press" under every row
@@ -357,7 +368,7 @@ def _labels(group: list[_Row]) -> frozenset[str]:
 
 def _title(
     row: _Row, labels: frozenset[str], today: date
-) -> tuple[str, etree._Element | None, date | None]:
+) -> tuple[str, etree._Element | None, Dated | None]:
     """The row's title, the element it came from (kept out of the date search) and a date
     printed inside the title link (whole-card links)."""
     best, best_el, inner_date = "", None, None
@@ -369,52 +380,63 @@ def _title(
             (text, when), el = link_parts(a, labels, today), a
         if len(text) > len(best):
             best, best_el, inner_date = text, el, when
-    if len(best.split()) < _MIN_TITLE_WORDS:  # "Read more": a heading may hold the title
-        for el in row.element.iter(*_HEADINGS):
-            text = spaced_text(el)
-            if len(text) > len(best):
-                best, best_el, inner_date = text, el, None
+    if len(best.split()) < _MIN_TITLE_WORDS or _READ_MORE.match(best):
+        # "Read more" links: the title is the row's heading, or its first line of text.
+        found = _unlinked_title(row.element, today)
+        if found is not None:
+            return spaced_text(found), found, inner_date
     return best, best_el, inner_date
 
 
-def _date_in(el: etree._Element, skip: etree._Element | None, today: date) -> date | None:
+def _unlinked_title(row: etree._Element, today: date) -> etree._Element | None:
+    heading = next((h for h in row.iter(*_HEADINGS) if spaced_text(h)), None)
+    if heading is not None:
+        return heading
+    for el in row.iter():
+        if not isinstance(el.tag, str) or el.tag == "a" or len(el):
+            continue  # leaves only: the line itself, not a block holding the teaser too
+        text = spaced_text(el)
+        if 3 <= len(text.split()) <= 30 and not dateish(text, today):
+            return el
+    return None
+
+
+def _date_in(el: etree._Element, skip: etree._Element | None, today: date) -> Dated | None:
     """A date in ``el``'s own text, outside the title element ``skip``."""
     for node in el.iter("time"):
-        found = parse_date(node.get("datetime") or spaced_text(node), today)
+        raw = node.get("datetime") or spaced_text(node)
+        found = parse_date(raw, today)
         if found:
-            return found
+            return found, raw
+    title = set(skip.iter()) if skip is not None else set()
+    above_title = set(skip.iterancestors()) if skip is not None else set()
     pieces = []
     for node in el.iter():
         if not isinstance(node.tag, str):
             continue
-        if node is skip:
-            pieces.append(collapse(node.tail))
+        if node in title:
+            if node is skip:
+                pieces.append(collapse(node.tail))
             continue
-        if skip is not None and _inside(node, skip):
-            continue
-        text = _own_text(node, skip)
+        text = _text_without(node, title) if node in above_title else spaced_text(node)
         if text and len(text) <= _MAX_DATE_TEXT:
             found = parse_date(text, today)
             if found:
-                return found
+                return found, text
         pieces.append(collapse(node.text))
         pieces.append(collapse(node.tail) if node is not el else "")
     # "Posted in In the Press on October 25, 2022 |": a full date in the row's running text.
-    return find_date_in_text(" ".join(p for p in pieces if p)[:_NEAR_TITLE], today)
+    running = " ".join(p for p in pieces if p)[:_NEAR_TITLE]
+    found = find_date_in_text(running, today)
+    return (found, running) if found else None
 
 
-def _inside(node: etree._Element, ancestor: etree._Element) -> bool:
-    return any(a is ancestor for a in node.iterancestors())
-
-
-def _own_text(node: etree._Element, skip: etree._Element | None) -> str:
-    """The text of ``node`` without the title element's text."""
-    if skip is None or not _inside(skip, node):
-        return spaced_text(node)
+def _text_without(node: etree._Element, title: set[etree._Element]) -> str:
+    """The text of ``node`` without the title element's (``title``: its subtree)."""
     parts = []
     for el in node.iter():
-        if el is skip or _inside(el, skip):
-            if el is skip:
+        if el in title:
+            if el.getparent() not in title:  # the title element itself: its tail is ours
                 parts.append(el.tail or "")
             continue
         parts.append(el.text or "")
@@ -423,7 +445,7 @@ def _own_text(node: etree._Element, skip: etree._Element | None) -> str:
     return collapse(" ".join(parts))
 
 
-def _sibling_date(row: etree._Element, step: str, rows: set, today: date) -> date | None:
+def _sibling_date(row: etree._Element, step: str, rows: set, today: date) -> Dated | None:
     """Flat layouts (<span date/><h2><a/></h2><p/>): the date in a sibling of the row."""
     siblings = row.itersiblings(preceding=(step == "before"))
     for count, sibling in enumerate(siblings):
@@ -434,7 +456,7 @@ def _sibling_date(row: etree._Element, step: str, rows: set, today: date) -> dat
             return None
         found = parse_date(text, today) if len(text) <= _MAX_DATE_TEXT else None
         if found := found or find_date_in_text(text[:_NEAR_TITLE], today):
-            return found
+            return found, text
     return None
 
 
@@ -473,18 +495,18 @@ def _read_group(group: list[_Row], page_url: str, today: date) -> list[ListingEn
         dates = _flat_dates(group, elements, dates, today)
     seen = {canonical_url(page_url)}
     entries = []
-    for row, (title, _, _), found in zip(group, titles, dates, strict=True):
+    for row, (title, _, _), dated in zip(group, titles, dates, strict=True):
         if row.url in seen or not title:
             continue
         seen.add(row.url)
-        entries.append(ListingEntry(url=row.url, title=title,
-                                    published=found.isoformat() if found else None))
+        published, raw = (dated[0].isoformat(), dated[1]) if dated else (None, None)
+        entries.append(ListingEntry(url=row.url, title=title, published=published, date_raw=raw))
     return entries
 
 
 def _flat_dates(
-    group: list[_Row], elements: set, dates: list[date | None], today: date
-) -> list[date | None]:
+    group: list[_Row], elements: set, dates: list[Dated | None], today: date
+) -> list[Dated | None]:
     """Dates beside the rows rather than in them: whichever side dates more rows."""
     best = dates
     for step in ("before", "after"):

@@ -1,7 +1,8 @@
 """Discovery that does not give up, and the extraction report, on a hand-written site.
 
-The homepage's first press candidate (``/news``) answers 404; the listing is the "Media Center"
-menu item, whose label is only in its ``aria-label`` (an icon link). The listing's markup is
+The homepage's press candidates fail one after the other (``/press`` redirects to the homepage,
+``/newsroom`` lists nothing, ``/news`` answers 404); the listing is the "Media Center" menu
+item, whose label is only in its ``aria-label`` (an icon link). The listing's markup is
 no family's, so the generic parser reads it; one row has no date and one release has a short
 body, and the crawl must say so in ``member_runs`` and in its summary.
 """
@@ -36,6 +37,8 @@ RELEASES = [  # slug, title, listing date text, body
 HOME = """<html><body><header><nav><ul>
 <li><a href="/about">About</a></li>
 <li><a href="/news">News</a></li>
+<li><a href="/press">Press</a></li>
+<li><a href="/newsroom">Newsroom</a></li>
 <li class="menu-item"><a href="/media-center" aria-label="Media Center"><i class="i-mic"></i></a>
 </li>
 <li><a href="/contact">Contact</a></li>
@@ -62,7 +65,14 @@ def article(title: str, body: str) -> str:
 class Site(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         path = self.path.split("?", 1)[0]
+        if path == "/press":  # a section that moved: sent to the homepage
+            self.send_response(302)
+            self.send_header("Location", "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         pages = {"/": HOME, "/media-center": listing(),
+                 "/newsroom": "<html><body><h1>Newsroom</h1><p>Coming soon.</p></body></html>",
                  "/robots.txt": "User-agent: *\nDisallow:\n"}
         pages.update({f"/media-center/{slug}": article(title, body)
                       for slug, title, _, body in RELEASES})
@@ -111,7 +121,8 @@ def test_discovery_moves_past_a_dead_first_candidate(crawled) -> None:
     assert run["status"] == "ok"
     assert run["listing_url"] == crawled["base"] + "/media-center"
     assert run["listing_found_by"] == "discovered"
-    assert run["discovery_path"] == "homepage → /news 404 → /media-center 4 rows"
+    assert run["discovery_path"] == (
+        "homepage → /press redirected home → /newsroom 0 rows → /news 404 → /media-center 4 rows")
     stored = rows(crawled["db"], "select title, published from releases order by published")
     assert {r["title"] for r in stored} == {title for _, title, _, _ in RELEASES}
 
@@ -146,3 +157,12 @@ def test_candidates_are_ranked_by_label_aria_label_toggle_and_url_words() -> Non
         "https://x.house.gov/media-center",  # "Media Center" only in aria-label
         "https://x.house.gov/newsroom/statements-and-more",  # URL words only
     ]
+
+
+def test_release_links_on_the_homepage_are_not_listing_candidates() -> None:
+    html = """<html><body><ul class="latest">
+    <li><a href="/media/press-releases/smith-votes-yes">Smith votes yes on the farm bill</a></li>
+    <li><a href="/news/2026/8/smith-visits-port">Smith visits the port</a></li>
+    </ul><a href="/media/press-releases">More</a></body></html>"""
+    assert rank_press_links(html, "https://x.house.gov/") == [
+        "https://x.house.gov/media/press-releases"]

@@ -233,9 +233,8 @@ class PressSpider(scrapy.Spider):
             except Exception as exc:  # one broken site must not stop the crawl
                 state.fail("error", f"cannot parse listing {response.url}: {exc!r}")
                 listing = None
-            if page == 1 and listing is not None and (
-                instead := self.instead_of(state, response, "0 rows" * (not listing.entries))
-            ):
+            empty = "0 rows" if listing is not None and not listing.entries else ""
+            if page == 1 and empty and (instead := self.instead_of(state, response, empty)):
                 yield instead
             else:
                 if listing is not None:
@@ -249,7 +248,8 @@ class PressSpider(scrapy.Spider):
         """Discovery that does not give up: when the first listing page answers 404/410,
         redirects home or lists nothing (``problem``), the next ranked homepage candidate, or
         the homepage when it was not asked yet. None: go on with this page."""
-        where = short_url(response.request.url)
+        asked = (response.meta.get("redirect_urls") or [response.request.url])[0]
+        where = short_url(asked)  # the URL tried, not where a redirect landed
         if not problem:
             return None
         if state.candidates:
