@@ -212,8 +212,8 @@ def choose_body(template: list[str] | None, generic: list[str], broad: bool = Fa
     wins whenever it holds a real body."""
     if not template:
         return Body(generic, "generic", bool(template is not None and generic))
-    if template == generic:
-        return Body(template, "template", False)  # the common case: both read the same block
+    if template == generic:  # the common case: both read the same block
+        return Body(template, "generic" if broad else "template", False)
     template_words = words(" ".join(template))
     generic_words = words(" ".join(generic))
     if broad and generic:
