@@ -35,8 +35,6 @@ from crawler.rows import GroupResult, best_group, plausibility
 from crawler.templates import Family, family_names, get_family
 from crawler.urls import absolute_url, canonical_url, is_same_site
 
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_MIN_GENERIC_ROWS = 3
 # A date printed in a row's text must be near its start (a "Posted ... on <date>" line); a date
 # deep in a teaser is about something else.
 _NEAR_TITLE = 120

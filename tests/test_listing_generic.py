@@ -17,6 +17,7 @@ import pytest
 from crawler.listing import parse_listing
 from crawler.urls import canonical_url
 from simcongress import FAMILIES, build_congress, render
+from tests.helpers import PAGES
 
 TODAY = date(2022, 11, 1)
 
@@ -305,3 +306,11 @@ def test_read_more_links_take_their_title_from_the_row() -> None:
         (f"https://x.house.gov/media/item-{n}", f"Smith backs bill number {n} for rural clinics",
          f"2026-08-0{6 - n}") for n in range(3)
     ]
+
+
+def test_generic_rows_keep_the_date_text_so_articles_can_fix_a_missing_year() -> None:
+    url = "https://houlahan.house.gov/news/documentquery.aspx?DocumentTypeID=27"
+    listing = parse_listing((PAGES / "list_aspx_spandate.html").read_bytes(), url,
+                            today=date(2027, 5, 1), templates=False)
+    assert (listing.entries[0].published, listing.entries[0].date_raw) == ("2026-06-11",
+                                                                          "June 11")
