@@ -20,6 +20,7 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
+from crawler.chrome import site_of
 from crawler.clock import now, today
 from crawler.config import ConfigError, load_config, raw_database_path
 from crawler.lifeline import EXIT_NETWORK_DOWN, EXIT_STORAGE_FAILED, die_with_parent
@@ -31,6 +32,7 @@ from crawler.spiders.press import PressSpider
 from storage.db import open_db
 from storage.members import discovered_listings
 from storage.releases import known_releases
+from storage.site_chrome import load_site_chrome
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         PRESSWATCH_PARENT_PID=args.parent_pid,
     )
     known = recheck_plan(args.db, members, crawl["recheck"])
+    chrome = learned_chrome(args.db, members)
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)
     quiet_robots_errors(args.log_level)
@@ -75,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         max_articles=crawl["max_articles_per_member"],
         today=today(),
         known=known,
+        chrome=chrome,
         templates=templates_enabled(),
         max_links=crawl["max_links_per_listing"],
         member_budget=crawl["member_budget_seconds"],
@@ -132,9 +136,19 @@ def recheck_plan(
     return known
 
 
+def learned_chrome(db_path: str, members: list[Member]) -> dict[str, frozenset[str]]:
+    """What earlier crawls learned each member's site repeats on release pages."""
+    hosts = [site_of(url) for m in members for url in (m.homepage, m.press_url) if url]
+    db = open_db(db_path)
+    try:
+        return load_site_chrome(db, hosts)
+    finally:
+        db.close()
+
+
 def templates_enabled() -> bool:
     """PRESSWATCH_NO_TEMPLATES=1 (a hidden switch, for tests such as the markup-mutation
-    crawl) makes the crawl read listings without any family template."""
+    crawl) makes the crawl read listings and release pages without any family template."""
     return os.environ.get("PRESSWATCH_NO_TEMPLATES", "") in ("", "0")
 
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from lxml import etree
 
 from crawler import clock
-from crawler.chrome import rule_says_chrome
+from crawler.chrome import keyed, learnable, mask_hash, rule_says_chrome
 from crawler.dates import find_date_in_text, parse_date
 from crawler.detect import (
     Tokens,
@@ -153,16 +155,16 @@ def parse_article(
     known = _known_titles(page, listing)
     heading = find_title(doc, known)
     title = _title(page, fam, generic, listing, heading)
-    container = _container(page, fam, generic)
+    container, broad = _container(page, fam, generic)
     visible_date = _visible_date(page, fam, container, title, today, heading)
-    _strip_page_chrome(doc, keep=(heading, container))
+    _strip_page_chrome(doc, tokens, keep=(heading, container))
     block = main_block(doc, heading, known)
     template = None
     if container is not None:
         _drop_title_heading(container, title)
         _strip_chrome(container)
         template = _paragraphs(container)
-    body = choose_body(template, block.paragraphs)
+    body = choose_body(template, block.paragraphs, broad)
     paragraphs = body.paragraphs or _trafilatura_paragraphs(raw)
     parser = body.parser if body.paragraphs else "trafilatura"
     header = block.header if parser == "generic" else 0
@@ -179,6 +181,8 @@ def parse_article(
         parser=parser,
         disagreement=body.disagreement,
         stripped=stripped,
+        page_lines=keyed(block.lines),
+        own_lines=block.beside_text,
     )
 
 
@@ -201,13 +205,19 @@ class Body(NamedTuple):
     disagreement: bool
 
 
-def choose_body(template: list[str] | None, generic: list[str]) -> Body:
+def choose_body(template: list[str] | None, generic: list[str], broad: bool = False) -> Body:
     """The template's body unless the generic block shows it is wrong: a heading, much shorter
-    than the generic text block, or missing most of it. Then the generic block wins."""
+    than the generic text block, or missing most of it. Then the generic block wins. A broad
+    container (``main``, ``article``) is no template: the title-anchored block is finer, and
+    wins whenever it holds a real body."""
     if not template:
         return Body(generic, "generic", bool(template is not None and generic))
+    if template == generic:  # the common case: both read the same block
+        return Body(template, "generic" if broad else "template", False)
     template_words = words(" ".join(template))
     generic_words = words(" ".join(generic))
+    if broad and generic:
+        return Body(generic, "generic", token_f1(template_words, generic_words) < 0.8)
     if len(generic_words) < _SHORT_BODY_WORDS:
         return Body(template, "template", False)  # nothing solid to check against
     heading = len(template) <= 2 and len(template_words) <= 12
@@ -251,7 +261,8 @@ def _drop_chrome_text(paragraphs: list[str], header: int) -> tuple[list[str], li
 
 
 def _strip_page_chrome(
-    doc: etree._Element, keep: tuple[etree._Element | None, etree._Element | None]
+    doc: etree._Element, tokens: Tokens,
+    keep: tuple[etree._Element | None, etree._Element | None],
 ) -> None:
     """Chrome elements (by tag, class, id, hidden) anywhere on the page, except the title,
     the template's container and what encloses them: the generic block is chosen without
@@ -265,14 +276,43 @@ def _strip_page_chrome(
             spared.add(el)
             spared.update(el.iterancestors())
     doomed = [
-        el for el in body.iterdescendants()
-        if isinstance(el.tag, str) and el.tag not in _NEVER_PAGE_CHROME
-        and el not in spared and _is_chrome(el)
+        el for el in _chrome_candidates(body, tokens)
+        if el.tag not in _NEVER_PAGE_CHROME and el not in spared and _is_chrome(el)
     ]
     doomed.extend(_heading_blocks(body, spared))
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
+
+
+def _chrome_candidates(body: etree._Element, tokens: Tokens) -> list[etree._Element]:
+    """The elements that may be chrome: chrome tags, hidden ones, and those carrying one of the
+    page's class or id names that reads as chrome (each name is tested once, not per element)."""
+    classes = {name for name in tokens.classes if _chrome_name(name.lower())}
+    ids = {name for name in tokens.ids if _chrome_name(name.lower())}
+    found = []
+    for el in body.iterdescendants():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag in _STRIP_TAGS:
+            found.append(el)
+            continue
+        attrib = el.attrib
+        if not attrib:
+            continue
+        names = attrib.get("class")
+        if (
+            (names and not classes.isdisjoint(names.split())) or attrib.get("id") in ids
+            or "hidden" in attrib or "aria-hidden" in attrib or "style" in attrib
+        ):
+            found.append(el)
+    return found
+
+
+@lru_cache(maxsize=8192)
+def _chrome_name(name: str) -> bool:
+    return bool(_CHROME_NAME_PART.search(name) or _CHROME_NAME_WORD.search(name))
 
 
 def _heading_blocks(body: etree._Element, spared: set[etree._Element]) -> list[etree._Element]:
@@ -295,6 +335,26 @@ def _heading_blocks(body: etree._Element, spared: set[etree._Element]) -> list[e
 # The whole page sits in one <form> on ASP.NET sites; a <header> may hold the title.
 _NEVER_PAGE_CHROME = frozenset({"form", "header", "main", "article"})
 _SHORT_BODY_WORDS = 25  # under this a body is reported (member_runs.articles_short)
+
+
+def strip_learned(article: Article, keys: frozenset[str] | set[str]) -> Article:
+    """The article without paragraphs its site repeats (never down to nothing: a page whose
+    every line is "chrome" is a page we do not understand, left as it is)."""
+    if not keys:
+        return article
+    kept = [
+        p for p in article.paragraphs
+        if p in article.own_lines or not (learnable(p) and mask_hash(p) in keys)
+    ]
+    if not kept or len(kept) == len(article.paragraphs):
+        return article
+    dropped = [p for p in article.paragraphs if p not in kept]
+    return replace(
+        article,
+        paragraphs=kept,
+        dateline=extract_dateline(kept[0]),
+        stripped=[*article.stripped, *dropped],
+    )
 
 
 # --------------------------------------------------------------------------------- title
@@ -417,22 +477,33 @@ def _text_near_title(
     doc: etree._Element, container: etree._Element | None, title: str,
     found: etree._Element | None = None,
 ) -> str:
-    """Text right after the title heading and at the top of the body (a byline, a dateline)."""
+    """Text right after the title heading(s) and at the top of the body (a byline, a dateline).
+
+    Every heading that carries the title counts, first h1 first: a page header may repeat the
+    title in an h1 above the article's own heading and its date line."""
     parts: list[str] = []
-    heading = next((h for h in doc.iter("h1") if text_of(h) == title), found)
-    if heading is not None:
-        for count, sibling in enumerate(heading.itersiblings()):
-            if count >= 4:
-                break
-            parts.append(text_of(sibling)[:200])
+    headings = [h for h in doc.iter("h1") if text_of(h) == title]
+    headings += [h for h in doc.iter("h2", "h3") if text_of(h) == title]
+    if found is not None and found not in headings:
+        headings.append(found)
+    for heading in headings:
+        parts.extend(_after(heading, 4))
         if heading.getparent() is not None:
-            for count, sibling in enumerate(heading.getparent().itersiblings()):
-                if count >= 2:
-                    break
-                parts.append(text_of(sibling)[:200])
+            parts.extend(_after(heading.getparent(), 2))
     if container is not None:
         parts.append(text_of(container)[:300])
     return " ".join(parts)
+
+
+def _after(el: etree._Element, count: int) -> list[str]:
+    """The text of the next ``count`` siblings of ``el`` (scripts left out)."""
+    texts: list[str] = []
+    for sibling in el.itersiblings():
+        if len(texts) >= count:
+            break
+        if sibling.tag not in ("script", "style"):
+            texts.append(text_of(sibling)[:200])
+    return texts
 
 
 def _choose_date(
@@ -461,23 +532,27 @@ def _yearless(listing: ListingEntry | None) -> bool:
 # ---------------------------------------------------------------------------------- body
 
 
-def _container(page: _Page, fam: Family, generic: Family) -> etree._Element | None:
-    """The element holding the release text: family selectors, then the common containers.
+def _container(page: _Page, fam: Family, generic: Family) -> tuple[etree._Element | None, bool]:
+    """The element holding the release text — family selectors, then the common containers —
+    and whether it is only a broad one (``main``, ``article``).
 
     A named container is trusted with any text (a photo release may say only "###"); a broad
-    one (``main article``) must hold some text, or an empty one would hide the real body from
-    the trafilatura fallback.
+    one must hold some text, or an empty one would hide the real body from the fallbacks.
     """
     for selectors, min_text in ((fam.body, 1), (generic.body, 1), (generic.body_broad, 40)):
         for selector in selectors:
             for el in select_page(page.doc, page.tokens, selector):
                 if not in_chrome(el) and len(text_of(el)) >= min_text:
-                    return el
-    return None
+                    return el, selectors is generic.body_broad
+    return None, False
 
 
 def _is_chrome(el: etree._Element) -> bool:
-    if el.tag in _STRIP_TAGS or el.get("hidden") is not None:
+    if el.tag in _STRIP_TAGS:
+        return True
+    if not el.attrib:
+        return False  # most elements: nothing more to look at
+    if el.get("hidden") is not None:
         return True
     if el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(el.get("style", "")):
         return True

@@ -84,7 +84,8 @@ def first(node: etree._Element, selectors: tuple[str, ...] | list[str]) -> etree
 
 
 def collapse(text: str | None) -> str:
-    return _SPACE.sub(" ", text).strip() if text else ""
+    # str.split() splits where \s matches (str.isspace), and is several times faster
+    return " ".join(text.split()) if text else ""
 
 
 def text_of(node: etree._Element | None) -> str:

@@ -41,6 +41,11 @@ class Article:
     parser: str = "template"  # which body won: "template" | "generic" | "trafilatura"
     disagreement: bool = False  # the template body was rejected or differed from the generic one
     stripped: list[str] = field(default_factory=list)  # chrome text removed, for debugging
+    # Every line of the page (chrome elements aside) by masked-text key: what chrome learning
+    # compares across a site's pages. Not part of the record.
+    page_lines: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # Body lines that are paragraphs beside the release's sentences: never learned chrome.
+    own_lines: frozenset[str] = field(default_factory=frozenset, repr=False, compare=False)
 
     @property
     def body_text(self) -> str:
@@ -112,6 +117,15 @@ class ListedItem:
 
     bioguide_id: str
     pages: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class SiteChromeItem:
+    """What a member's crawl learned its site repeats on release pages (see crawler/chrome.py)."""
+
+    host: str
+    learned: dict[str, tuple[int, float, str]] = field(default_factory=dict)  # key → pages,
+    # share of the crawl's pages, sample text
 
 
 @dataclass

@@ -127,6 +127,22 @@ def _flush(buffer: list[tuple[str, bool]], owner: etree._Element, out: list[Para
 # ------------------------------------------------------------------------------- body
 
 
+def _collect_marked(root: etree._Element, title: etree._Element | None) -> list[Paragraph]:
+    """``collect``, with the title element standing as a mark (put back afterwards)."""
+    if title is None:
+        return collect(root)
+    text, children = title.text, list(title)
+    for child in children:
+        title.remove(child)
+    title.text = _TITLE_MARK
+    try:
+        return collect(root)
+    finally:
+        title.text = text
+        for child in children:
+            title.append(child)
+
+
 def _is_sentence(paragraph: Paragraph) -> bool:
     size = len(paragraph.text)
     return len(paragraph.text.split()) >= _SENTENCE_WORDS and paragraph.link_chars < 0.4 * size
@@ -155,24 +171,21 @@ class Block(NamedTuple):
     paragraphs: list[str]
     element: etree._Element | None  # the block they came from (its links: attachments)
     header: int = 0  # leading lines outside the element that holds the first sentence
+    lines: list[str] = []  # every line of the page, above the title too (chrome learning)
+    beside_text: frozenset[str] = frozenset()  # <p> lines among the release's own sentences
 
 
 def main_block(doc: etree._Element, title: etree._Element | None, known: list[str]) -> Block:
-    """The paragraphs of the best text block below ``title`` (chrome elements already gone).
-
-    Marks the title element in the tree (its text is replaced): call it after everything else
-    that needs the title's text.
-    """
+    """The paragraphs of the best text block below ``title`` (chrome elements already gone)."""
     body = doc.find(".//body")
     root = body if body is not None else doc
     if title is not None:
         known = [*known, text_of(title)]
-        for child in list(title):
-            title.remove(child)
-        title.text = _TITLE_MARK
-    paragraphs = after_title(collect(root))
+    every = _collect_marked(root, title)
+    lines = [p.text for p in every if _TITLE_MARK not in p.text]
+    paragraphs = after_title(every)
     if not paragraphs:
-        return Block([], None)
+        return Block([], None, 0, lines)
     scores: dict[etree._Element, float] = {}
     for paragraph in paragraphs:
         weight = _weight(paragraph)
@@ -187,10 +200,22 @@ def main_block(doc: etree._Element, title: etree._Element | None, known: list[st
             break
         best = parent
     if scores[best] <= 0:
-        return Block([], None)
+        return Block([], None, 0, lines)
     inside = [p for p in paragraphs if p.owner is best or _inside(p.owner, best)]
     inside = [p for p in inside if not _repeats_title(p, known)]
-    return Block([p.text for p in inside], best, _header(inside))
+    return Block([p.text for p in inside], best, _header(inside), lines, _beside_text(inside))
+
+
+def _beside_text(paragraphs: list[Paragraph]) -> frozenset[str]:
+    """Lines that are paragraphs of the element holding the release's sentences: the office
+    wrote them, whatever other pages of the site show (a boxed sign-up form sits apart)."""
+    first = next((p for p in paragraphs if _is_sentence(p)), None)
+    if first is None or first.owner.getparent() is None:
+        return frozenset()
+    holder = first.owner.getparent()
+    return frozenset(
+        p.text for p in paragraphs if p.owner.tag == "p" and p.owner.getparent() is holder
+    )
 
 
 def _header(paragraphs: list[Paragraph]) -> int:

@@ -24,6 +24,7 @@ from crawler.items import (
     MemberRunItem,
     ReleaseCheckItem,
     ReleaseItem,
+    SiteChromeItem,
 )
 from crawler.lifeline import parent_gone, stop_self
 from crawler.middlewares import NETWORK_DOWN_STAT
@@ -37,6 +38,7 @@ from storage.releases import (
     save_release,
 )
 from storage.runs import HEARTBEAT_SECONDS, beat, record_member_run
+from storage.site_chrome import record_chrome
 
 log = logging.getLogger("presswatch.storage")
 
@@ -138,6 +140,8 @@ class StoragePipeline:
     def store_other(self, item: Any) -> None:
         if isinstance(item, ReleaseCheckItem):
             self.store_check(item)
+        elif isinstance(item, SiteChromeItem):
+            record_chrome(self.db, item.host, item.learned, now_iso())
         elif isinstance(item, ListingSeenItem):
             mark_releases_seen(self.db, item.urls, now_iso(), self.run_id)
         elif isinstance(item, ListedItem):

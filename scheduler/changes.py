@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.chrome import site_of
 from crawler.clock import parse_timestamp
 from crawler.fingerprint import comparable_record, content_hash
 from crawler.items import Article
@@ -28,6 +29,7 @@ from storage.releases import (
     releases_gone_twice,
     versions_added_in_run,
 )
+from storage.site_chrome import chrome_keys
 
 
 def detect_pending(db: Any, now: str, removal_confirm_hours: float) -> list[dict[str, Any]]:
@@ -108,13 +110,17 @@ def version_record(version: dict[str, Any]) -> dict[str, Any]:
 
 
 def extractor_only(db: Any, previous: dict[str, Any], version: dict[str, Any]) -> bool:
-    """True when the previous page, read again by today's extractor, gives the new content:
-    the difference comes from a parser change, not from the site."""
-    if previous["extractor_version"] == version["extractor_version"] or not previous["raw_sha256"]:
+    """True when the previous page, read again by today's extractor with what is known today
+    of its site's chrome, gives the new content: the difference comes from our parser or from
+    chrome learned since (a sign-up box recognized once more pages were seen), not from the
+    site. Checked whatever the extractor versions, because learned chrome changes the result
+    without a new extractor."""
+    if not previous["raw_sha256"]:
         return False
     raw = get_raw_html(db, previous["raw_sha256"])
     if raw is None:
         return False
     release = get_release(db, version["release_id"])
     context = {**previous, "url": release["url"], "family": release["family"]}
-    return content_hash(extract(raw, context)) == version["content_hash"]
+    chrome = chrome_keys(db, site_of(release["url"]))
+    return content_hash(extract(raw, context, chrome)) == version["content_hash"]

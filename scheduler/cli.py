@@ -16,7 +16,10 @@ from sqlite_utils import Database
 from tabulate import tabulate
 
 from crawler import clock
+from crawler.article import strip_learned
+from crawler.chrome import site_of
 from crawler.config import ConfigError, load_config, raw_database_path
+from crawler.fingerprint import content_hash
 from crawler.roster import RosterError, load_members
 from crawler.sanitize import printable
 from crawler.urls import canonical_url
@@ -27,13 +30,15 @@ from scheduler.health import COLUMNS as HEALTH_COLUMNS
 from scheduler.health import member_health
 from scheduler.jobs import CrawlRequest, database_path, run_crawl, stop_on_signals
 from scheduler.mailer import MailError, deliver, send_pending
-from scheduler.reprocess import PROGRESS_EVERY
+from scheduler.reprocess import PROGRESS_EVERY, extract
 from scheduler.reprocess import reprocess as run_reprocess
 from storage.changes import CHANGE_KINDS, list_changes, to_timestamp
 from storage.db import StorageError, open_db, open_db_read_only
 from storage.lock import CrawlBusy
 from storage.members import get_member
-from storage.releases import get_release, list_versions
+from storage.releases import get_raw_html, get_release, list_versions
+from storage.reprocess import iter_current_versions
+from storage.site_chrome import chrome_keys
 
 USER_ERRORS = (ConfigError, RosterError, StorageError)
 
@@ -642,9 +647,82 @@ def demo(folder: str) -> None:
         run_demo(Path(folder), say=click.echo)
     except (*USER_ERRORS, DemoError) as exc:
         fail(exc)
+
+
 # --- querying, export, feed, Datasette, import (scheduler/query_cli.py) ------------------------
 # Imported last: query_cli uses the helpers above.
 from scheduler.query_cli import COMMANDS as QUERY_COMMANDS  # noqa: E402
 
 for _command in QUERY_COMMANDS:
     main.add_command(_command)
+# --- debugging a release page ------------------------------------------------------------------
+
+
+@main.command()
+@config_option
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@release_argument
+def inspect(config_path: str | None, db_path: str | None, release: str, fmt: str) -> None:
+    """How presswatch reads a stored release page today, and what it drops as chrome.
+
+    RELEASE_ID is a release id or URL. The page stored with its current version is re-read
+    with the current extractor and what is known of its site's chrome: the parser whose body
+    won (template / generic / trafilatura) and whether the two disagreed, title, date and where
+    it came from, the body, the lines single-occurrence rules dropped and the lines the site
+    repeats on most pages (learned chrome). Nothing is written or fetched.
+    """
+    try:
+        db = open_database(config_path, db_path)
+        row = find_release(db, release)
+        report = inspect_release(db, row)
+    except USER_ERRORS as exc:
+        fail(exc)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_inspection(report), nl=False)
+
+
+def inspect_release(db: Database, release: dict[str, Any]) -> dict[str, Any]:
+    current = next(iter_current_versions(db, [release["id"]]), None)
+    raw = get_raw_html(db, current["raw_sha256"]) if current and current["raw_sha256"] else None
+    if raw is None:
+        raise StorageError(f"release {release['id']} has no stored page to inspect")
+    host = site_of(release["url"])
+    chrome = chrome_keys(db, host)
+    plain = extract(raw, current)
+    article = strip_learned(plain, chrome)
+    return {
+        "release_id": release["id"], "url": release["url"], "family": release["family"],
+        "parser": article.parser, "disagreement": article.disagreement,
+        "title": article.title, "published": article.published,
+        "date_source": article.date_source, "dateline": article.dateline,
+        "word_count": article.word_count, "paragraphs": article.paragraphs,
+        "stripped_by_rules": plain.stripped,
+        "stripped_as_site_chrome": [p for p in article.stripped if p not in plain.stripped],
+        "site": host, "site_chrome_lines": len(chrome),
+        "stored_matches": content_hash(article) == current["content_hash"],
+    }
+
+
+def format_inspection(report: dict[str, Any]) -> str:
+    lines = [
+        f"Release {report['release_id']}: {report['url']}",
+        f"family {report['family']}; body by the {report['parser']} parser"
+        + ("; template and generic disagreed" if report["disagreement"] else ""),
+        f"title: {report['title']}",
+        f"published: {report['published']} ({report['date_source']}); "
+        f"dateline: {report['dateline']}; {report['word_count']} words",
+        "stored version: " + ("same content" if report["stored_matches"]
+                              else "differs (run `presswatch reprocess` or wait for a crawl)"),
+        "",
+    ]
+    lines += [f"  {i:>3}  {p}" for i, p in enumerate(report["paragraphs"], 1)]
+    lines += ["", "dropped by single-occurrence rules:"]
+    lines += [f"   -   {p}" for p in report["stripped_by_rules"]] or ["   (none)"]
+    lines += [f"dropped as chrome of {report['site']} "
+              f"({report['site_chrome_lines']} lines learned):"]
+    lines += [f"   -   {p}" for p in report["stripped_as_site_chrome"]] or ["   (none)"]
+    return "\n".join(lines) + "\n"

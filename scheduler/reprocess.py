@@ -15,11 +15,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from crawler.article import EXTRACTOR_VERSION, parse_article
+from crawler.article import EXTRACTOR_VERSION, parse_article, strip_learned
+from crawler.chrome import site_of
 from crawler.fingerprint import content_hash
 from crawler.items import Article, ListingEntry
 from storage.releases import get_raw_html
 from storage.reprocess import add_reprocessed_version, iter_current_versions, release_ids
+from storage.site_chrome import chrome_keys
 
 PROGRESS_EVERY = 500
 # A stored date from one of these sources was not on the page itself: hand it back to the
@@ -71,7 +73,7 @@ def reprocess_one(db: Database, current: dict[str, Any], extractor_version: str)
     if raw is None:
         return "no raw HTML stored for its current version"
     try:
-        article = extract(raw, current)
+        article = extract(raw, current, chrome_keys(db, site_of(current["url"])))
     except Exception as exc:  # one unreadable page must not stop the other 5000
         return f"extraction failed: {exc!r}"
     if not article.title or not article.paragraphs:
@@ -85,9 +87,12 @@ def reprocess_one(db: Database, current: dict[str, Any], extractor_version: str)
     return "reextracted"
 
 
-def extract(raw: bytes, current: dict[str, Any]) -> Article:
+def extract(
+    raw: bytes, current: dict[str, Any], chrome: frozenset[str] = frozenset()
+) -> Article:
     """Run the current extractor on the stored bytes, in the crawl's context: same URL, family
-    hint, listing date, and "today" = the day the page was fetched (for year-less dates)."""
+    hint, listing date, "today" = the day the page was fetched (for year-less dates), and what
+    the site is known to repeat on its pages (``chrome``, see storage/site_chrome.py)."""
     hint_date = current["published"] if current["date_source"] in _OFF_PAGE_DATE_SOURCES else None
     listing = ListingEntry(url=current["url"], title=current["title"], published=hint_date)
     article = parse_article(
@@ -102,7 +107,7 @@ def extract(raw: bytes, current: dict[str, Any]) -> Article:
         article.date_source = current["date_source"]
     # The release keeps its identity (URL) whatever canonical link the page declares now.
     article.url = current["url"]
-    return article
+    return strip_learned(article, chrome)
 
 
 def _fetch_day(fetched_at: str | None) -> date | None:

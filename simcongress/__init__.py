@@ -12,6 +12,7 @@ See model.py (the data), families.py (the markup), render.py, server.py, roster.
 from .build import add_new_release, build_congress, real_releases, release_for
 from .families import FAMILIES, FAMILY_NAMES
 from .model import Congress, SimRelease, Site, guess_dateline
+from .mutate import Mutation
 from .render import (
     Noise,
     render_article,
@@ -33,6 +34,7 @@ __all__ = [
     "FAMILY_NAMES",
     "Congress",
     "LoggedRequest",
+    "Mutation",
     "Noise",
     "SimRelease",
     "SimServer",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .mutate import Mutation
+
 
 @dataclass
 class SimRelease:
@@ -108,6 +110,7 @@ class Congress:
     noise_seed: int = 0  # mixed into the per-request noise
     seed: int = 0  # the builder's seed
     drawn: int = 0  # real releases drawn so far (build.add_new_release draws the next)
+    mutation: Mutation | None = None  # every page's markup rewritten (see mutate.py)
 
     def site(self, key: str) -> Site:
         """A site by slug or bioguide id."""

@@ -35,6 +35,7 @@ from .families import (
     Family,
 )
 from .model import SimRelease, Site
+from .mutate import Mutation, date_style, mutate_page, noise_blocks
 
 esc = html.escape
 OURS = Path(__file__).resolve().parent / "chrome"
@@ -129,6 +130,44 @@ class Dates:
             f"{calendar.day_abbr[self.d.weekday()]}, {self.d.day:02d} "
             f"{calendar.month_abbr[self.d.month]} {self.d.year}"
         )
+
+
+def spell(d: date, style: str) -> str:
+    """A date in one of the spellings a redesigned site may use (see mutate.DATE_STYLES)."""
+    month = calendar.month_name[d.month]
+    if style == "iso":
+        return d.isoformat()
+    if style == "slash":
+        return f"{d.month}/{d.day}/{d.year}"
+    if style == "weekday":
+        return f"{calendar.day_name[d.weekday()]}, {month} {d.day}, {d.year}"
+    if style == "ordinal":
+        suffix = "th" if 11 <= d.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(d.day % 10, "th")
+        return f"{month} {d.day}{suffix}, {d.year}"
+    if style == "dmy":
+        return f"{d.day} {month} {d.year}"
+    if style == "abbr_dot":
+        return f"{calendar.month_abbr[d.month]}. {d.day}, {d.year}"
+    return f"{month} {d.day}, {d.year}"
+
+
+@dataclass(frozen=True)
+class RespelledDates(Dates):
+    """Every human-readable date of a template in the mutated site's spelling (machine formats
+    such as ``iso``, ``meta`` and feed dates stay as they are)."""
+
+    style: str = "long"
+
+    def _spelled(self) -> str:
+        return spell(self.d, self.style)
+
+    long = long_pad = abbr = abbr_noyear = month_span = property(_spelled)
+    dotted = dotted_short = slash_element = slash_short = property(_spelled)
+    ordinal = weekday = property(_spelled)
+
+
+def dates_for(site: Site, d: date, mutation: Mutation | None) -> Dates:
+    return Dates(d) if mutation is None else RespelledDates(d, date_style(mutation, site.slug))
 
 
 class Noise:
@@ -315,8 +354,12 @@ def last_page(site: Site) -> int:
     return max(math.ceil(len(site.listed_releases()) / max(site.page_size, 1)) - 1, 0)
 
 
-def render_listing(site: Site, index: int, base_url: str, noise: int | None = None) -> str | None:
-    """Listing page ``index`` (0-based); None when the family answers 404 past the end."""
+def render_listing(
+    site: Site, index: int, base_url: str, noise: int | None = None,
+    mutation: Mutation | None = None,
+) -> str | None:
+    """Listing page ``index`` (0-based); None when the family answers 404 past the end.
+    ``mutation``: the page after a redesign (see mutate.py)."""
     family = FAMILIES[site.family]
     if family.feed_is_source:
         raise ValueError(f"{site.slug}: a {family.name} site has a feed, not a listing page")
@@ -334,7 +377,7 @@ def render_listing(site: Site, index: int, base_url: str, noise: int | None = No
     wrappers = (family.listing, *family.listing_variants)
     wrapper = wrappers[site.variant % len(wrappers)]
     rows = "".join(
-        row_template.format(**_row_fields(site, release, i, base_url))
+        row_template.format(**_row_fields(site, release, i, base_url, mutation))
         for i, release in enumerate(shown)
     )
     next_html = ""
@@ -353,10 +396,14 @@ def render_listing(site: Site, index: int, base_url: str, noise: int | None = No
             "title": "Press Releases",
         },
     )
+    if mutation is not None:
+        page = mutate_page(page, mutation, site.slug)
     return nz.reindent(page)
 
 
-def _row_fields(site: Site, release: SimRelease, i: int, base_url: str) -> dict[str, object]:
+def _row_fields(
+    site: Site, release: SimRelease, i: int, base_url: str, mutation: Mutation | None = None
+) -> dict[str, object]:
     return {
         "link": esc(release.href),
         "link_rel": esc(release.href.removeprefix(site.listing_path.rsplit("/", 1)[0] + "/")),
@@ -364,7 +411,7 @@ def _row_fields(site: Site, release: SimRelease, i: int, base_url: str) -> dict[
         "base": esc(base_url),
         "title": esc(release.title),
         "teaser": esc(teaser(release)),
-        "date": Dates(date.fromisoformat(release.published)),
+        "date": dates_for(site, date.fromisoformat(release.published), mutation),
         "i": i,
         "i1": i + 1,
         "parity": "odd" if i % 2 == 0 else "even",
@@ -384,10 +431,19 @@ def body_html(release: SimRelease, noise: Noise) -> str:
     return "\n".join(paragraphs)
 
 
-def render_article(site: Site, release: SimRelease, base_url: str, noise: int | None = None) -> str:
+def render_article(
+    site: Site, release: SimRelease, base_url: str, noise: int | None = None,
+    mutation: Mutation | None = None,
+) -> str:
+    """A release page; ``mutation``: after a redesign, with this run's noise blocks in the
+    body box (see mutate.py)."""
     family = FAMILIES[site.family]
     nz = Noise(noise)
-    dates = Dates(date.fromisoformat(release.published))
+    dates = dates_for(site, date.fromisoformat(release.published), mutation)
+    body = body_html(release, nz)
+    if mutation is not None:
+        before, after = noise_blocks(mutation, site.slug, release.path)
+        body = f"{before}\n{body}\n{after}"
     url = base_url + release.path
     others = [r for r in site.releases if r is not release and r.listed]
     related = "".join(
@@ -397,7 +453,7 @@ def render_article(site: Site, release: SimRelease, base_url: str, noise: int | 
     content = family.article.format(
         title=shown_title,
         date=dates,
-        body=body_html(release, nz),
+        body=body,
         share=SHARE.format(url=esc(url), title=esc(release.title), shares=nz.count()),
         comments=COMMENTS.format(count=nz.count()),
         related=RELATED.format(items=related),
@@ -424,10 +480,14 @@ def render_article(site: Site, release: SimRelease, base_url: str, noise: int | 
             "title": shown_title,
         },
     )
+    if mutation is not None:
+        page = mutate_page(page, mutation, site.slug)
     return nz.reindent(page)
 
 
-def render_homepage(site: Site, base_url: str, noise: int | None = None) -> str:
+def render_homepage(
+    site: Site, base_url: str, noise: int | None = None, mutation: Mutation | None = None
+) -> str:
     family = FAMILIES[site.family]
     nz = Noise(noise)
     press = (
@@ -458,6 +518,8 @@ def render_homepage(site: Site, base_url: str, noise: int | None = None) -> str:
     page = "".join(
         part if i % 2 == 0 else slots.get(part, "") for i, part in enumerate(_SLOT.split(page))
     )
+    if mutation is not None:
+        page = mutate_page(page, mutation, site.slug)
     return nz.reindent(page)
 
 

@@ -295,7 +295,7 @@ class SimServer:
                 200, [("Content-Type", "text/plain; charset=utf-8")], site.robots_txt.encode()
             )
         if path in ("/", "/index.html"):
-            return _html(render.render_homepage(site, base, noise))
+            return _html(render.render_homepage(site, base, noise, self.congress.mutation))
         if family.feed_path and path == family.feed_path.split("?", 1)[0]:
             content_type, body = render.render_feed(site, base)
             return Response(200, [("Content-Type", content_type)], body.encode())
@@ -305,7 +305,7 @@ class SimServer:
         if not family.feed_is_source:
             index = render.page_index(family, site.listing_path, target)
             if index is not None:
-                page = render.render_listing(site, index, base, noise)
+                page = render.render_listing(site, index, base, noise, self.congress.mutation)
                 return _html(page) if page is not None else _html(NOT_FOUND_PAGE, 404)
         if path.endswith(".pdf") and any(path in r.attachments for r in site.releases):
             return Response(200, [("Content-Type", "application/pdf")], PDF)
@@ -380,13 +380,14 @@ class SimServer:
         )
         digest = hashlib.sha1(key.encode()).hexdigest()[:20]
         if not site.conditional:  # like many servers: no validators, every answer a full page
-            return _html(render.render_article(site, release, base, noise), 200, extra)
+            page = render.render_article(site, release, base, noise, self.congress.mutation)
+            return _html(page, 200, extra)
         etag = f'W/"{digest}"' if noise is not None else f'"{digest}"'
         modified = self._last_modified(site, release, digest)
         validators = [("ETag", etag), ("Last-Modified", formatdate(modified, usegmt=True))]
         if _not_modified(get, digest, modified):
             return Response(304, validators + extra)
-        body = render.render_article(site, release, base, noise)
+        body = render.render_article(site, release, base, noise, self.congress.mutation)
         return _html(body, 200, validators + extra)
 
     def _last_modified(self, site: Site, release: SimRelease, digest: str) -> int:

@@ -104,6 +104,8 @@ def open_db_read_only(path: str | Path) -> sqlite_utils.Database:
             "(or any writing command) on it once to upgrade it"
         )
     return db
+
+
 RAW_SCHEMA = "raw"
 _RAW_TABLE = """
 CREATE TABLE IF NOT EXISTS raw.raw_pages (

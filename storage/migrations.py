@@ -292,6 +292,30 @@ def member_run_discovery_path(db: Database) -> None:
     _add_column(db, "member_runs", "discovery_path", "TEXT")
 
 
+@MIGRATIONS(name="0013_site_chrome")
+def site_chrome(db: Database) -> None:
+    # Paragraphs (digits masked, hashed) a site repeats on most of its release pages: chrome.
+    # Kept across runs so a re-check that fetches one page extracts the same body as the crawl
+    # that learned it (see docs/extraction.md).
+    _script(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS site_chrome (
+            host TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            pages INTEGER NOT NULL,
+            share REAL NOT NULL,
+            sample TEXT NOT NULL DEFAULT '',
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            PRIMARY KEY (host, text_hash)
+        )
+        """,
+    )
+    # The chrome lines dropped from each version's page, for debugging (JSON array).
+    _add_column(db, "release_versions", "stripped", "TEXT NOT NULL DEFAULT '[]'")
+
+
 @MIGRATIONS(name="0014_outbox")
 def outbox(db: Database) -> None:
     # One row per (subscriber, change) to deliver: marked sent only once the SMTP server
@@ -341,12 +365,16 @@ def crawl_ownership(db: Database) -> None:
     # releases_not_saved: releases fetched but not committed (database locked, disk full).
     _add_column(db, "crawl_runs", "heartbeat_at", "TEXT")
     _add_column(db, "member_runs", "releases_not_saved", "INTEGER NOT NULL DEFAULT 0")
+
+
 @MIGRATIONS(name="0016_member_run_bounds")
 def member_run_bounds(db: Database) -> None:
     # Issue 8: requests the URL policy refused (off-site or internal redirects, bad schemes)
     # and release pages a cap or time budget left for a later run.
     _add_column(db, "member_runs", "urls_refused", "INTEGER NOT NULL DEFAULT 0")
     _add_column(db, "member_runs", "articles_deferred", "INTEGER NOT NULL DEFAULT 0")
+
+
 @MIGRATIONS(name="0017_fts_releases")
 def release_search(db: Database) -> None:
     # FTS5 over the current title and body, laid out as sqlite-utils' enable_fts() does

@@ -87,8 +87,8 @@ _INSERT_VERSION = """
 INSERT INTO release_versions (
     release_id, version, content_hash, title, published, date_source, dateline, body_text,
     paragraphs, attachments, word_count, extractor_version, raw_sha256, fetched_at, run_id,
-    fetched_url, source
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    fetched_url, source, stripped
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _SET_CONTENT = """
 UPDATE releases SET current_version_id = ?, content_hash = ?, body_hash = ?, title = ?,
@@ -228,7 +228,7 @@ def _insert_version(
             release_id, version, record.content_hash, article.title, article.published,
             article.date_source, article.dateline, record.body_text, record.paragraphs_json,
             record.attachments_json, record.word_count, extractor_version, record.raw_sha256,
-            fetched_at, run_id, item.fetched_url, source,
+            fetched_at, run_id, item.fetched_url, source, to_json(article.stripped),
         ),
     )
     version_id = int(cursor.lastrowid)

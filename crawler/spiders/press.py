@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +23,8 @@ from scrapy.http import Response
 from twisted.internet.error import TimeoutError as InternetTimeoutError
 from twisted.python.failure import Failure
 
-from crawler.article import parse_article
+from crawler.article import parse_article, strip_learned
+from crawler.chrome import SiteLines, site_of
 from crawler.discover import rank_press_links
 from crawler.items import (
     Article,
@@ -33,6 +35,7 @@ from crawler.items import (
     MemberRunItem,
     ReleaseCheckItem,
     ReleaseItem,
+    SiteChromeItem,
 )
 from crawler.listing import parse_listing
 from crawler.middlewares import INTERNAL, RETRIES_WAITING, OverBudget, Refused, RetryLater
@@ -84,6 +87,10 @@ class MemberState:
     notes: list[str] = field(default_factory=list)  # bounds that cut this member's work short
     reported: bool = False  # its MemberRunItem has been emitted
     javascript: bool = False  # an empty listing page that builds its rows with JavaScript
+    # Release pages held until the member's last one is in: chrome is learned from all of them
+    # before any body is stored (each with the known release it re-checks, if any).
+    fetched: list[tuple[ReleaseItem, dict[str, Any] | None]] = field(default_factory=list)
+    lines: dict[str, SiteLines] = field(default_factory=dict)  # per site: lines seen, counted
 
     def fail(self, status: str, error: str, http_status: int | None = None) -> None:
         if self.status is None:
@@ -130,6 +137,7 @@ class PressSpider(scrapy.Spider):
         max_articles: int = 0,
         today: date | None = None,
         known: list[dict[str, Any]] | None = None,
+        chrome: dict[str, frozenset[str]] | None = None,
         templates: bool = True,
         max_links: int = 0,
         member_budget: float = 0.0,
@@ -146,6 +154,7 @@ class PressSpider(scrapy.Spider):
             u for m in members for u in (m.homepage, m.press_url, m.rss_url)))
         self.flushed = False
         self.download_timeout = 0.0  # set from the crawler's settings (from_crawler)
+        self.chrome = chrome or {}  # host → keys of paragraphs earlier crawls learned are chrome
         self.known: dict[str, dict[str, dict[str, Any]]] = {}
         for release in known or []:
             urls = self.known.setdefault(release["bioguide_id"], {})
@@ -402,11 +411,10 @@ class PressSpider(scrapy.Spider):
                 state.fail("blocked", f"release {response.url} answered 403", 403)
         else:
             item = self.release_item(state, response, entry)
-            if item is None or degraded(item, known) or blocked_page(item, response):
+            if item is None or blocked_page(item, response):
                 state.articles_failed += 1  # a block page or broken page: health, not an edit
             else:
-                state.releases_found += 1
-                yield item
+                hold(state, item, known)
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
@@ -452,6 +460,7 @@ class PressSpider(scrapy.Spider):
         for state in self.states.values():
             if not state.reported:
                 state.fail("error", "the crawl ended before this member's pages all answered")
+                yield from self.release_items(state)
                 yield from self.report(state)
         for member in self.members:  # members the start never reached
             if member.bioguide_id not in self.states:
@@ -465,12 +474,37 @@ class PressSpider(scrapy.Spider):
     def state_of(self, response: Response) -> MemberState:
         return self.states[response.meta["member"]]
 
-    def one_done(self, state: MemberState) -> Iterator[ListedItem | MemberRunItem]:
+    def one_done(self, state: MemberState) -> Iterator[Any]:
         state.pending -= 1
         if state.pending == 0:
+            yield from self.release_items(state)
             if state.listing_complete and state.status is None and state.listed_on:
                 yield ListedItem(state.member.bioguide_id, self.listed_pages(state))
             yield from self.report(state)
+
+    def release_items(self, state: MemberState) -> Iterator[Any]:
+        """The member's fetched releases, each without what its site repeats on most pages:
+        learned from this crawl's pages, plus what earlier crawls learned (so a re-check of a
+        single page reads it the same way)."""
+        fetched, state.fetched = state.fetched, []
+        by_host: dict[str, list[tuple[ReleaseItem, dict[str, Any] | None]]] = {}
+        for item, known in fetched:
+            by_host.setdefault(site_of(item.article.url), []).append((item, known))
+        for host, group in by_host.items():
+            learned = state.lines[host].learned()
+            keys = self.chrome.get(host, frozenset()) | learned.keys()
+            self.chrome[host] = frozenset(keys)
+            if learned:
+                yield SiteChromeItem(host, learned)
+            for item, known in group:
+                item.raw_html = zlib.decompress(item.raw_html)
+                item.article = strip_learned(item.article, keys)
+                note_article(state, item.article)
+                if degraded(item, known):
+                    state.articles_failed += 1  # a block or broken page: health, not an edit
+                else:
+                    state.releases_found += 1
+                    yield item
 
     def report(self, state: MemberState) -> Iterator[MemberRunItem]:
         if not state.reported:
@@ -579,15 +613,15 @@ class PressSpider(scrapy.Spider):
         try:
             article = parse_article(
                 response.text, response.url, family=state.family, listing=entry,
-                today=self.today,
+                today=self.today, templates=self.templates,
             )
         except Exception as exc:  # a page we cannot read is a failed release, not a crash
             self.logger.warning("cannot parse release %s: %r", response.url, exc)
             return None
         article = clean_article(article)  # no terminal escapes or controls reach storage
-        note_article(state, article)
         if not article.title or not article.paragraphs:
-            return None
+            note_article(state, article)
+            return None  # a stored body is counted once its site's chrome is off it
         headers = response.headers
         return ReleaseItem(
             bioguide_id=state.member.bioguide_id,
@@ -632,6 +666,8 @@ def unusable(response: Response) -> str:
 def short_url(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 # A CDN or bot wall answering 200: no listing rows and one of these phrases.
 BLOCK_MARKERS = re.compile(
     r"access denied|request blocked|attention required|are you a robot|captcha|"
@@ -674,6 +710,15 @@ def blocked_page(item: ReleaseItem, response: Response) -> bool:
 def checked(url: str | None, what: str) -> str | None:
     """A configured URL, or UrlRefused when it is not an http(s) URL."""
     return None if url is None else check_url(url, what)
+
+
+def hold(state: MemberState, item: ReleaseItem, known: dict[str, Any] | None) -> None:
+    """Keep a release until the member is done: its page's lines counted and forgotten, its
+    raw bytes compressed (hundreds of members may be in flight at once)."""
+    state.lines.setdefault(site_of(item.article.url), SiteLines()).add(item.article)
+    item.article.page_lines = {}
+    item.raw_html = zlib.compress(item.raw_html, 1)
+    state.fetched.append((item, known))
 
 
 def redirected_away(response: Response, state: MemberState) -> bool:
