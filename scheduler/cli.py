@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 import sys
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ from crawler.roster import RosterError, load_members
 from crawler.urls import canonical_url
 from scheduler.alerts import queue_alerts
 from scheduler.changes import version_record
+from scheduler.daemon import Daemon, next_runs
 from scheduler.diff import compare_records, render_html, render_text, render_unified
 from scheduler.jobs import CrawlRequest, database_path, run_crawl, stop_on_signals
 from scheduler.mailer import MailError, deliver, send_pending
@@ -30,7 +32,9 @@ from storage.changes import CHANGE_KINDS, list_changes, to_timestamp
 from storage.db import StorageError, open_db
 from storage.lock import CrawlBusy
 from storage.members import get_member
+from storage.outbox import pending_count
 from storage.releases import get_release, list_versions
+from storage.runs import list_runs
 
 USER_ERRORS = (ConfigError, RosterError, StorageError)
 
@@ -557,3 +561,97 @@ def demo(folder: str) -> None:
         run_demo(Path(folder), say=click.echo)
     except (*USER_ERRORS, DemoError) as exc:
         fail(exc)
+
+
+# --- the daemon and its status -----------------------------------------------------------------
+
+
+@main.command()
+@config_option
+@db_option
+def run(config_path: str | None, db_path: str | None) -> None:
+    """Run in the background: crawl on the config's `schedule:` and send alerts, until stopped.
+
+    One crawl at a time, each in its own process, cut short after crawl.max_run_minutes.
+    Logs (stderr) say what ran and when the next run is due. SIGTERM or Ctrl-C stops it
+    cleanly: a running crawl is stopped and its run closed as 'aborted'; exit status 0.
+    Exits 2 with a one-line message for a bad config or database. See docs/daemon.md.
+    """
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(message)s")
+    # Our listener logs runs, skips and next times in plain words; APScheduler's own are noise.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    try:
+        config = load_config(config_path)
+        path = database_path(config, db_path)
+        open_db(path).close()  # a database that cannot be used fails now, not at the first run
+        daemon = Daemon(config, config_path, path)
+    except USER_ERRORS as exc:
+        fail(exc)
+    daemon.run()
+
+
+@main.command()
+@config_option
+@db_option
+@click.option("--runs", "limit", type=click.IntRange(min=1), default=5, show_default=True,
+              help="how many of the last crawl runs to show")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def status(config_path: str | None, db_path: str | None, limit: int, fmt: str) -> None:
+    """Show the crawl in progress (if any), the last runs, the next scheduled runs and the
+    alerts waiting to be sent."""
+    try:
+        config = load_config(config_path)
+        db = open_database(config_path, db_path)
+        report = status_report(config, db, clock.now(), limit)
+    except USER_ERRORS as exc:
+        fail(exc)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_status(report))
+
+
+RUN_COLUMNS = ["id", "started_at", "finished_at", "status", "members_ok", "members_error",
+               "members_skipped", "releases_new", "changes_new", "changes_edited",
+               "changes_removed", "error"]
+
+
+def status_report(config: dict[str, Any], db: Database, now: datetime,
+                  limit: int) -> dict[str, Any]:
+    runs = list_runs(db, limit)
+    crawls = [r for r in runs if r["status"] != "running"] or runs
+    upcoming = next_runs(config, crawls[0]["started_at"] if crawls else None, now)
+    return {
+        "in_progress": [
+            {"id": r["id"], "started_at": r["started_at"], "heartbeat_at": r["heartbeat_at"],
+             "host": r["host"], "pid": r["pid"]}
+            for r in runs if r["status"] == "running"
+        ],
+        "last_runs": [{c: r.get(c) for c in RUN_COLUMNS} for r in runs],
+        "next": {job: clock.format_timestamp(t) if t else None for job, t in upcoming.items()},
+        "schedule": {"crawl": config["schedule"]["crawl"],
+                     "timezone": config["schedule"]["timezone"]},
+        "pending_alerts": pending_count(db),
+    }
+
+
+def format_status(report: dict[str, Any]) -> str:
+    lines = []
+    for run in report["in_progress"]:
+        lines.append(f"crawl in progress: run {run['id']} since {run['started_at']} "
+                     f"(last heartbeat {run['heartbeat_at']}, host {run['host']}, "
+                     f"pid {run['pid']})")
+    if not report["in_progress"]:
+        lines.append("no crawl in progress")
+    schedule = report["schedule"]
+    for job, at in report["next"].items():
+        detail = ""
+        if job == "crawl":
+            detail = f" (schedule {schedule['crawl']!r}, {schedule['timezone']})"
+        lines.append(f"next {job}: {at or 'when the daemon starts'}{detail}")
+    lines.append(f"pending alerts: {report['pending_alerts']}")
+    rows = [{**r, "error": clip(r["error"], 60)} for r in report["last_runs"]]
+    lines += ["", "last runs:", tabulate(rows, headers="keys") if rows else "(none yet)"]
+    return "\n".join(lines)
