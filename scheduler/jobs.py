@@ -105,6 +105,8 @@ def run_crawl(request: CrawlRequest) -> dict[str, Any]:
         lock = take_lock(path)
         try:
             return crawl_holding_lock(request, config, members, len(selected), path, db, lock)
+        except sqlite3.Error as exc:  # locked past the busy timeout, disk full: one line
+            raise StorageError(f"cannot write to database {path}: {exc}") from exc
         finally:
             release_crawl_lock(lock)
     finally:

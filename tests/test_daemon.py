@@ -3,6 +3,7 @@ the next run is due, and stops cleanly on SIGTERM with the cut-short run recorde
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import time
@@ -11,8 +12,11 @@ import pytest
 import yaml
 
 from crawler.config import ConfigError, load_config
+from scheduler.daemon import Daemon
 from simcongress import build_congress, serve, write_config, write_roster
 from tests.helpers import PRESSWATCH, rows
+from tests.smtp import smtp_server
+from tests.test_alerts_email import SEND_AT, set_smtp_port, site, world  # noqa: F401 (fixtures)
 
 BOUND = 120
 
@@ -34,8 +38,8 @@ def runs(db) -> list[dict]:
 
 def test_daemon_crawls_on_schedule_without_overlap_and_stops_on_sigterm(tmp_path):
     congress = build_congress(3, releases_per_site=6, seed=5, families=["house-evo"], page_size=6)
-    for site in congress.sites:
-        site.delay = 0.3  # a crawl lasts several seconds, far longer than the 1 s interval
+    for sim_site in congress.sites:
+        sim_site.delay = 0.3  # a crawl lasts several seconds, far longer than the 1 s interval
     with serve(congress) as server:
         roster = write_roster(congress, server, tmp_path / "roster.yaml")
         config = write_config(congress, server, tmp_path / "config.yaml", roster.name,
@@ -97,3 +101,26 @@ def test_schedule_is_validated(tmp_path, schedule, message):
     assert result.returncode == 2
     assert result.stderr.startswith("presswatch: config key 'schedule.crawl' is not a valid cron")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_daemon_jobs_send_digests_and_immediate_alerts(world, site, monkeypatch):  # noqa: F811
+    """The digest job sends to digest subscribers only; the crawl job crawls, then sends to
+    immediate subscribers (the day 1 + 7 h database has alerts pending for both)."""
+    monkeypatch.setenv("PRESSWATCH_NOW", SEND_AT)
+    db = site.parent / "pw.db"
+    shutil.copy(world["config"].parent / "roster.yaml", site.parent)
+    with smtp_server() as (port, collector):
+        set_smtp_port(site, port)
+        config = load_config(site)
+        daemon = Daemon(config, str(site), db)
+        daemon.digest_job()
+        digest = {r for m in collector.received for r in m.rcpt_tos}
+        assert "all@example.org" in digest and "member@example.org" not in digest
+        before = len(collector.received)
+        daemon.crawl_job()
+        immediate = [r for m in collector.received[before:] for r in m.rcpt_tos]
+        assert immediate == ["member@example.org"]
+    assert rows(db, "SELECT status FROM crawl_runs ORDER BY id DESC LIMIT 1")[0]["status"] == (
+        "completed")
+    modes = rows(db, "SELECT DISTINCT mode FROM outbox WHERE status = 'pending'")
+    assert modes == []  # everything due was delivered by one job or the other
