@@ -8,7 +8,8 @@ child). Delays are off; everything else is the default configuration. `--recrawl
 second time, `--recrawl-after` hours later (default 1), with nothing changed, and reports its
 cost against the cold crawl and the growth of the database per release re-checked;
 `--recheck-all` makes that re-crawl re-check every known release (the worst case) instead of
-following the default schedule.
+following the default schedule. The archive sweep (``crawl.recheck.archive_days``, default 30)
+is on unless ``--archive-days 0``.
 """
 
 from __future__ import annotations
@@ -49,10 +50,13 @@ def start_server(sites: int, releases: int, workdir: Path) -> tuple[subprocess.P
     return server, json.loads(port_file.read_text())
 
 
-def write_config(info: dict, workdir: Path, recheck_all: bool) -> Path:
+def write_config(info: dict, workdir: Path, recheck_all: bool,
+                 archive_days: int | None = None) -> Path:
     config = yaml.safe_load(Path(info["config"]).read_text())
     config["database"] = str(workdir / "bench.db")
     config["crawl"] = {"delay_seconds": 0, "host_groups": {}}
+    if archive_days is not None:
+        config["crawl"]["recheck"] = {"archive_days": archive_days}
     if recheck_all:  # worst case: every known release re-checked on every run
         forever = 100_000
         config["crawl"]["recheck"] = {"every_run_days": forever, "daily_until_days": forever,
@@ -132,13 +136,16 @@ def main() -> int:
                         help="the re-crawl's clock, hours after the cold crawl [default: 1]")
     parser.add_argument("--recheck-all", action="store_true",
                         help="re-check every known release on every run (worst case)")
+    parser.add_argument("--archive-days", type=int, default=None, metavar="DAYS",
+                        help="crawl.recheck.archive_days (0 = no archive sweep) "
+                             "[default: the config default, 30]")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="presswatch-bench-") as tmp:
         workdir = Path(tmp)
         server, info = start_server(args.sites, args.releases, workdir)
         try:
-            config = write_config(info, workdir, args.recheck_all)
+            config = write_config(info, workdir, args.recheck_all, args.archive_days)
             db = workdir / "bench.db"
             # The simulated releases are real ones of 2024-11 and 2026-04: crawl as of the
             # morning after the newest, and re-crawl --recrawl-after hours later.

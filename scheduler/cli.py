@@ -124,6 +124,8 @@ def format_summary(run: dict[str, Any]) -> str:
         f"releases {run['releases_found']} found, {run['releases_new']} new; "
         f"pages fetched {run['pages_fetched']}"
         + format_change_counts(run.get("changes") or {})
+        + (f"; {run['alerts_queued']} alerts queued (presswatch alerts send)"
+           if run.get("alerts_queued") else "")
         + (f"\n{run['error']}" if run.get("error") else "")
     )
 

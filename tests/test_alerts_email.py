@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from crawler.config import load_config
+from scheduler.mailer import send_pending
 from simcongress import add_new_release, build_congress, serve, write_config, write_roster
 from tests.helpers import PRESSWATCH, rows
 from tests.smtp import Collector, free_port, parts, smtp_server
@@ -226,3 +228,25 @@ def test_queueing_is_idempotent(world, site: Path):
                             ).fetchone()[0] == 0
     presswatch(site, SEND_AT, "alerts", "preview")
     assert rows(db, "select subscriber, change_id from outbox order by id") == before
+
+
+def test_daemon_deliveries_retry_with_backoff_and_by_mode(world, site: Path):
+    """send_pending as the daemon calls it: per mode, a failed delivery waits out its backoff."""
+    db = site.parent / "pw.db"
+    set_smtp_port(site, free_port())  # down
+    config = load_config(site)
+    down = send_pending(config, db, mode="immediate", now="2026-04-14T14:00:00Z")
+    assert [email for email, _ in down.failed] == ["member@example.org"]  # the immediate one
+    with smtp_server() as (port, collector):
+        set_smtp_port(site, port)
+        config = load_config(site)
+        early = send_pending(config, db, mode="immediate", now="2026-04-14T14:04:00Z")
+        assert early.sent == [] and early.waiting == 1  # 5 minutes of backoff not over
+        retry = send_pending(config, db, mode="immediate", now="2026-04-14T14:06:00Z")
+        assert retry.sent == [("member@example.org", 1)]
+        digest = send_pending(config, db, mode="digest", now="2026-04-15T07:00:00Z")
+        assert len(digest.sent) == 6 and "member@example.org" not in dict(digest.sent)
+        again = send_pending(config, db, now="2026-04-15T08:00:00Z")
+        assert again.sent == [] and again.failed == []
+    assert sorted(r.rcpt_tos[0] for r in collector.received) == sorted(
+        s["email"] for s in config["alerts"]["subscribers"] if s["email"] != "stayed@example.org")

@@ -171,3 +171,30 @@ def test_an_edit_to_a_year_old_release_is_reported_within_the_window(sweep_world
     crawl(w["config"], slot + timedelta(minutes=30))
     assert rows(w["db"], edits, (row["id"],)) == [{"kind": "edited"}]
     assert slot + timedelta(minutes=30) - start <= window + timedelta(hours=1)
+
+
+def test_a_release_on_a_page_this_run_did_not_read_is_not_a_drop_off(tmp_path: Path):
+    congress = build_congress(1, releases_per_site=6, seed=4, families=["house-evo"],
+                              page_size=3)
+    site = congress.sites[0]
+    for day, release in zip(range(9, 3, -1), site.releases, strict=True):
+        release.published = f"2025-04-0{day}"  # a year old: not due on the decaying schedule
+    with serve(congress) as server:
+        roster = write_roster(congress, server, tmp_path / "roster.yaml")
+        config = write_config(congress, server, tmp_path / "config.yaml", roster.name,
+                              database="pw.db", crawl={"delay_seconds": 0, "retries": 0,
+                                                       "recheck": {"archive_days": 0}})
+        env = {**os.environ, "PRESSWATCH_NOW": format_timestamp(T0)}
+        two_pages = subprocess.run([PRESSWATCH, "crawl", "--config", str(config), "--pages",
+                                    "2"], env=env, capture_output=True, text=True, timeout=300)
+        assert two_pages.returncode == 0, two_pages.stderr[-3000:]
+        pages = {r["url"]: r["listed_page"] for r in rows(tmp_path / "pw.db",
+                                                          "select url, listed_page from releases")}
+        assert sorted(pages.values()) == [1, 1, 1, 2, 2, 2]
+        site.releases[0].listed = False  # drops off page 1; the first of page 2 moves up
+        server.reset_log()
+        crawl(config, T0 + timedelta(hours=1))  # one listing page only
+    fetched = fetched_paths(server, site)
+    rechecked = {r.path for r in site.releases if r.path in fetched}
+    # The delisted release is re-checked; the page-2 releases the run did not read are not.
+    assert rechecked == {site.releases[0].path}
