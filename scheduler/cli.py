@@ -34,7 +34,7 @@ from storage.lock import CrawlBusy
 from storage.members import get_member
 from storage.outbox import pending_count
 from storage.releases import get_release, list_versions
-from storage.runs import list_runs
+from storage.runs import HEARTBEAT_STALE_SECONDS, list_runs
 
 USER_ERRORS = (ConfigError, RosterError, StorageError)
 
@@ -628,7 +628,8 @@ def status_report(config: dict[str, Any], db: Database, now: datetime,
     return {
         "in_progress": [
             {"id": r["id"], "started_at": r["started_at"], "heartbeat_at": r["heartbeat_at"],
-             "host": r["host"], "pid": r["pid"]}
+             "host": r["host"], "pid": r["pid"],
+             "heartbeat_stale": heartbeat_stale(r["heartbeat_at"] or r["started_at"], now)}
             for r in runs if r["status"] == "running"
         ],
         "last_runs": [{c: r.get(c) for c in RUN_COLUMNS} for r in runs],
@@ -639,12 +640,20 @@ def status_report(config: dict[str, Any], db: Database, now: datetime,
     }
 
 
+def heartbeat_stale(last: str, now: datetime) -> bool:
+    """A run whose heartbeat stopped is dead; the next crawl closes it as interrupted."""
+    return (now - clock.parse_timestamp(last)).total_seconds() > HEARTBEAT_STALE_SECONDS
+
+
 def format_status(report: dict[str, Any]) -> str:
     lines = []
     for run in report["in_progress"]:
-        lines.append(f"crawl in progress: run {run['id']} since {run['started_at']} "
+        what = "unfinished crawl" if run["heartbeat_stale"] else "crawl in progress"
+        lines.append(f"{what}: run {run['id']} since {run['started_at']} "
                      f"(last heartbeat {run['heartbeat_at']}, host {run['host']}, "
                      f"pid {run['pid']})")
+        if run["heartbeat_stale"]:
+            lines[-1] += "; its heartbeat stopped, the next crawl closes it as interrupted"
     if not report["in_progress"]:
         lines.append("no crawl in progress")
     schedule = report["schedule"]

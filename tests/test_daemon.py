@@ -3,8 +3,10 @@ the next run is due, and stops cleanly on SIGTERM with the cut-short run recorde
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import time
 
@@ -14,6 +16,7 @@ import yaml
 from crawler.config import ConfigError, load_config
 from scheduler.daemon import Daemon
 from simcongress import build_congress, serve, write_config, write_roster
+from storage.db import open_db
 from tests.helpers import PRESSWATCH, rows
 from tests.smtp import smtp_server
 from tests.test_alerts_email import SEND_AT, set_smtp_port, site, world  # noqa: F401 (fixtures)
@@ -124,3 +127,33 @@ def test_daemon_jobs_send_digests_and_immediate_alerts(world, site, monkeypatch)
         "completed")
     modes = rows(db, "SELECT DISTINCT mode FROM outbox WHERE status = 'pending'")
     assert modes == []  # everything due was delivered by one job or the other
+
+
+def test_status_tells_a_dead_run_from_a_live_one(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({"database": "pw.db", "schedule": {"crawl": "every 6h"}}))
+    db = tmp_path / "pw.db"
+    open_db(db).close()  # created and migrated
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO crawl_runs (started_at, status, heartbeat_at, host, pid, finished_at)"
+                 " VALUES ('2026-04-01T06:00:00Z', 'completed', NULL, 'h', 1,"
+                 " '2026-04-01T06:10:00Z')")
+    conn.execute("INSERT INTO crawl_runs (started_at, status, heartbeat_at, host, pid)"
+                 " VALUES ('2026-04-01T12:00:00Z', 'running', '2026-04-01T12:05:00Z', 'h', 2)")
+    conn.commit()
+    conn.close()
+
+    def status(now: str) -> str:
+        env = {**os.environ, "PRESSWATCH_NOW": now}
+        result = subprocess.run([PRESSWATCH, "status", "--config", str(config)], env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    live = status("2026-04-01T12:05:30Z")
+    assert live.startswith("crawl in progress: run 2 since 2026-04-01T12:00:00Z")
+    # An interval schedule counts from the last finished crawl's start.
+    assert "next crawl: 2026-04-01T12:05:30Z" in live  # overdue: due now
+    dead = status("2026-04-01T12:07:00Z")
+    assert dead.startswith("unfinished crawl: run 2")
+    assert "the next crawl closes it as interrupted" in dead

@@ -41,6 +41,7 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     crawler = get_crawler(settings_dict={
         "PRESSWATCH_DB": str(path), "PRESSWATCH_RUN_ID": run_id, "PRESSWATCH_MEMBER_COUNT": 1,
     })
+    crawler.crawling = True  # as during a crawl: a fatal write error stops it
     pipeline = pipelines.StoragePipeline(crawler)
     # A short busy timeout stands in for the default 10 s; the heartbeat is not started.
     pipeline.db = open_db(path, busy_timeout_ms=50)
