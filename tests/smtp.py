@@ -5,12 +5,14 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 @dataclass
@@ -43,12 +45,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass
+class Accounts:
+    """aiosmtpd authenticator: accepts only these (user, password) pairs, records attempts."""
+
+    valid: dict[str, str]
+    tried: list[tuple[str, str]] = field(default_factory=list)
+
+    def __call__(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        user, password = auth_data.login.decode(), auth_data.password.decode()
+        self.tried.append((user, password))
+        # handled=False: aiosmtpd itself answers 535 to a failed login.
+        return AuthResult(success=self.valid.get(user) == password, handled=False)
+
+
 @contextmanager
-def smtp_server(port: int | None = None, collector: Collector | None = None
+def smtp_server(port: int | None = None, collector: Collector | None = None,
+                accounts: Accounts | None = None, *, ssl_context: ssl.SSLContext | None = None,
+                starttls_context: ssl.SSLContext | None = None,
                 ) -> Iterator[tuple[int, Collector]]:
     collector = collector or Collector()
     port = port or free_port()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    # Login over plain text is for this loopback test only (aiosmtpd refuses it by default).
+    auth = {"authenticator": accounts, "auth_require_tls": False, "auth_required": True} \
+        if accounts else {}
+    if ssl_context:  # TLS from the first byte
+        auth["ssl_context"] = ssl_context
+    if starttls_context:
+        auth.update(tls_context=starttls_context, require_starttls=True)
+    controller = Controller(collector, hostname="127.0.0.1", port=port, **auth)
     controller.start()
     try:
         yield port, collector

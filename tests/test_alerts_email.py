@@ -25,7 +25,8 @@ from crawler.config import load_config
 from scheduler.mailer import send_pending
 from simcongress import add_new_release, build_congress, serve, write_config, write_roster
 from tests.helpers import PRESSWATCH, rows
-from tests.smtp import Collector, free_port, parts, smtp_server
+from tests.smtp import Accounts, Collector, free_port, parts, smtp_server
+from tests.tls import self_signed, server_context
 
 DAY0 = "2026-04-13T06:00:00Z"
 DAY1 = "2026-04-14T06:00:00Z"
@@ -250,3 +251,49 @@ def test_daemon_deliveries_retry_with_backoff_and_by_mode(world, site: Path):
         assert again.sent == [] and again.failed == []
     assert sorted(r.rcpt_tos[0] for r in collector.received) == sorted(
         s["email"] for s in config["alerts"]["subscribers"] if s["email"] != "stayed@example.org")
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_login_uses_the_password_from_the_named_environment_variable(world, site: Path):
+    data = yaml.safe_load(site.read_text())
+    data["alerts"]["smtp"].update(username="pw", password_env="PW_TEST_SMTP_PASSWORD")
+    site.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert "s3cret" not in site.read_text()
+    accounts = Accounts({"pw": "s3cret"})
+    with smtp_server(accounts=accounts) as (port, collector):
+        set_smtp_port(site, port)
+        unset = presswatch(site, SEND_AT, "alerts", "send")
+        assert unset.returncode == 1 and "PW_TEST_SMTP_PASSWORD" in unset.stderr
+        os.environ["PW_TEST_SMTP_PASSWORD"] = "wrong"
+        try:
+            wrong = presswatch(site, SEND_AT, "alerts", "send")
+            os.environ["PW_TEST_SMTP_PASSWORD"] = "s3cret"
+            right = presswatch(site, SEND_AT, "alerts", "send")
+        finally:
+            del os.environ["PW_TEST_SMTP_PASSWORD"]
+    assert wrong.returncode == 1 and "SMTPAuthenticationError" in wrong.stderr
+    assert right.returncode == 0, right.stderr
+    assert ("pw", "wrong") in accounts.tried and ("pw", "s3cret") in accounts.tried
+    assert len(collector.received) == 7
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_security_modes_deliver_and_verify_the_certificate(world, site: Path, security: str):
+    cert, key = self_signed(site.parent)
+    context = server_context(cert, key)
+    data = yaml.safe_load(site.read_text())
+    data["alerts"]["smtp"]["security"] = security
+    site.write_text(yaml.safe_dump(data, sort_keys=False))
+    tls = {"ssl_context": context} if security == "ssl" else {"starttls_context": context}
+    with smtp_server(**tls) as (port, collector):
+        set_smtp_port(site, port)
+        untrusted = presswatch(site, SEND_AT, "alerts", "send")  # our CA is not trusted yet
+        assert untrusted.returncode == 1 and "CERTIFICATE_VERIFY_FAILED" in untrusted.stderr
+        assert collector.received == []
+        os.environ["SSL_CERT_FILE"] = str(cert)  # now it is: the same code path delivers
+        try:
+            trusted = presswatch(site, SEND_AT, "alerts", "send")
+        finally:
+            del os.environ["SSL_CERT_FILE"]
+    assert trusted.returncode == 0, trusted.stderr
+    assert len(collector.received) == 7
