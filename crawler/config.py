@@ -9,8 +9,10 @@ from __future__ import annotations
 import copy
 import difflib
 import math
+import re
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -78,6 +80,15 @@ DEFAULTS: dict[str, Any] = {
         "health_after_failures": 3,
         # A message the server did not accept waits backoff * 2**(attempts-1), at most 6 h.
         "retry_backoff_minutes": 5.0,
+    },
+    # The daemon, `presswatch run` (scheduler/daemon.py; docs/daemon.md).
+    "schedule": {
+        # A cron expression (5 fields: minute hour day month weekday) or "every N{s,m,h,d}".
+        "crawl": "0 */6 * * *",
+        "timezone": "UTC",  # of the cron expression and the digest times
+        "digest_at": ["07:00"],  # HH:MM, when digest subscribers get their email
+        # A run the daemon could not start on time (asleep, busy) still starts this late.
+        "misfire_grace_minutes": 30.0,
     },
 }
 
@@ -156,6 +167,7 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
     validate_host_groups(config["crawl"]["host_groups"])
     validate_domains("crawl.site_aliases", config["crawl"]["site_aliases"])
     config["alerts"] = validate_alerts(config["alerts"])
+    validate_schedule(config["schedule"])
     if path is not None:
         config["_config_dir"] = str(Path(path).resolve().parent)
     return config
@@ -255,6 +267,36 @@ def check_type(name: str, value: Any, default: Any) -> Any:
             raise ConfigError(f"config key '{name}' must be a list, not {value!r}")
         return value
     return value
+
+
+INTERVAL = re.compile(r"every\s+(\d+)\s*([smhd])", re.IGNORECASE)
+DIGEST_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def validate_schedule(schedule: dict[str, Any]) -> None:
+    """The ``schedule:`` section: the crawl's cron expression or interval, a known timezone,
+    HH:MM digest times, a positive misfire grace."""
+    crawl = schedule["crawl"].strip()
+    interval = INTERVAL.fullmatch(crawl)
+    if interval and int(interval.group(1)) < 1:
+        raise ConfigError(f"config key 'schedule.crawl' must be at least 'every 1s', not {crawl!r}")
+    if not interval and len(crawl.split()) != 5:
+        raise ConfigError("config key 'schedule.crawl' must be a cron expression of 5 fields "
+                          f"(e.g. '0 */6 * * *') or an interval ('every 6h'), not {crawl!r}")
+    try:
+        ZoneInfo(schedule["timezone"])
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ConfigError("config key 'schedule.timezone' must be a time zone name such as "
+                          f"'UTC' or 'America/New_York', not {schedule['timezone']!r}") from None
+    times = schedule["digest_at"]
+    if not isinstance(times, list) or not all(
+            isinstance(t, str) and DIGEST_TIME.fullmatch(t.strip()) for t in times):
+        raise ConfigError("config key 'schedule.digest_at' must be a list of HH:MM times, "
+                          f"not {times!r}")
+    grace = schedule["misfire_grace_minutes"]
+    if not math.isfinite(grace) or grace <= 0:
+        raise ConfigError("config key 'schedule.misfire_grace_minutes' must be a positive "
+                          f"number of minutes, not {grace!r}")
 
 
 def validate_members(members: dict[str, Any]) -> None:

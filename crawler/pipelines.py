@@ -97,8 +97,11 @@ class StoragePipeline:
     def beat(self) -> None:
         """Every few seconds: say the run is alive; stop if our parent process is gone."""
         if parent_gone(self.parent_pid):
-            log.error("presswatch: the process that started this crawl is gone; stopping")
-            stop_self()
+            # Once only: a second SIGTERM (the kernel's parent-death signal may have been the
+            # first) would make Scrapy skip its clean shutdown.
+            if self.crawler.crawling:
+                log.error("presswatch: the process that started this crawl is gone; stopping")
+                stop_self()
             return
         self.guarded(beat, self.db, self.run_id, now_iso())
 
@@ -130,7 +133,8 @@ class StoragePipeline:
         if getattr(exc, "sqlite_errorcode", None) in FATAL_WRITE_ERRORS:
             if not self.crawler.stats.get_value("presswatch/storage_failed"):
                 self.crawler.stats.set_value("presswatch/storage_failed", str(exc))
-                stop_self()
+                if self.crawler.crawling:  # not when already stopping (see beat)
+                    stop_self()
 
     def store_release(self, item: ReleaseItem) -> None:
         result = save_release(self.db, item, self.run_id, now_iso(), EXTRACTOR_VERSION)

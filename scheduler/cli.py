@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 import sys
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from crawler.sanitize import printable
 from crawler.urls import canonical_url
 from scheduler.alerts import queue_alerts
 from scheduler.changes import version_record
+from scheduler.daemon import Daemon, next_runs
 from scheduler.diff import compare_records, render_html, render_text, render_unified
 from scheduler.health import COLUMNS as HEALTH_COLUMNS
 from scheduler.health import member_health
@@ -36,8 +38,10 @@ from storage.changes import CHANGE_KINDS, list_changes, to_timestamp
 from storage.db import StorageError, open_db, open_db_read_only
 from storage.lock import CrawlBusy
 from storage.members import get_member
+from storage.outbox import pending_count
 from storage.releases import get_raw_html, get_release, list_versions
 from storage.reprocess import iter_current_versions
+from storage.runs import HEARTBEAT_STALE_SECONDS, list_runs
 from storage.site_chrome import chrome_keys
 
 USER_ERRORS = (ConfigError, RosterError, StorageError)
@@ -649,12 +653,6 @@ def demo(folder: str) -> None:
         fail(exc)
 
 
-# --- querying, export, feed, Datasette, import (scheduler/query_cli.py) ------------------------
-# Imported last: query_cli uses the helpers above.
-from scheduler.query_cli import COMMANDS as QUERY_COMMANDS  # noqa: E402
-
-for _command in QUERY_COMMANDS:
-    main.add_command(_command)
 # --- debugging a release page ------------------------------------------------------------------
 
 
@@ -726,3 +724,114 @@ def format_inspection(report: dict[str, Any]) -> str:
               f"({report['site_chrome_lines']} lines learned):"]
     lines += [f"   -   {p}" for p in report["stripped_as_site_chrome"]] or ["   (none)"]
     return "\n".join(lines) + "\n"
+
+
+# --- the daemon and its status -----------------------------------------------------------------
+
+
+@main.command()
+@config_option
+@db_option
+def run(config_path: str | None, db_path: str | None) -> None:
+    """Run in the background: crawl on the config's `schedule:` and send alerts, until stopped.
+
+    One crawl at a time, each in its own process, cut short after crawl.max_run_minutes.
+    Logs (stderr) say what ran and when the next run is due. SIGTERM or Ctrl-C stops it
+    cleanly: a running crawl is stopped and its run closed as 'aborted'; exit status 0.
+    Exits 2 with a one-line message for a bad config or database. See docs/daemon.md.
+    """
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(message)s")
+    # Our listener logs runs, skips and next times in plain words; APScheduler's own are noise.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    try:
+        config = load_config(config_path)
+        path = database_path(config, db_path)
+        open_db(path).close()  # a database that cannot be used fails now, not at the first run
+        daemon = Daemon(config, config_path, path)
+    except USER_ERRORS as exc:
+        fail(exc)
+    daemon.run()
+
+
+@main.command()
+@config_option
+@db_option
+@click.option("--runs", "limit", type=click.IntRange(min=1), default=5, show_default=True,
+              help="how many of the last crawl runs to show")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def status(config_path: str | None, db_path: str | None, limit: int, fmt: str) -> None:
+    """Show the crawl in progress (if any), the last runs, the next scheduled runs and the
+    alerts waiting to be sent."""
+    try:
+        config = load_config(config_path)
+        db = open_database(config_path, db_path)
+        report = status_report(config, db, clock.now(), limit)
+    except USER_ERRORS as exc:
+        fail(exc)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_status(report))
+
+
+RUN_COLUMNS = ["id", "started_at", "finished_at", "status", "members_ok", "members_error",
+               "members_skipped", "releases_new", "changes_new", "changes_edited",
+               "changes_removed", "error"]
+
+
+def status_report(config: dict[str, Any], db: Database, now: datetime,
+                  limit: int) -> dict[str, Any]:
+    runs = list_runs(db, limit)
+    crawls = [r for r in runs if r["status"] != "running"] or runs
+    upcoming = next_runs(config, crawls[0]["started_at"] if crawls else None, now)
+    return {
+        "in_progress": [
+            {"id": r["id"], "started_at": r["started_at"], "heartbeat_at": r["heartbeat_at"],
+             "host": r["host"], "pid": r["pid"],
+             "heartbeat_stale": heartbeat_stale(r["heartbeat_at"] or r["started_at"], now)}
+            for r in runs if r["status"] == "running"
+        ],
+        "last_runs": [{c: r.get(c) for c in RUN_COLUMNS} for r in runs],
+        "next": {job: clock.format_timestamp(t) if t else None for job, t in upcoming.items()},
+        "schedule": {"crawl": config["schedule"]["crawl"],
+                     "timezone": config["schedule"]["timezone"]},
+        "pending_alerts": pending_count(db),
+    }
+
+
+def heartbeat_stale(last: str, now: datetime) -> bool:
+    """A run whose heartbeat stopped is dead; the next crawl closes it as interrupted."""
+    return (now - clock.parse_timestamp(last)).total_seconds() > HEARTBEAT_STALE_SECONDS
+
+
+def format_status(report: dict[str, Any]) -> str:
+    lines = []
+    for run in report["in_progress"]:
+        what = "unfinished crawl" if run["heartbeat_stale"] else "crawl in progress"
+        lines.append(f"{what}: run {run['id']} since {run['started_at']} "
+                     f"(last heartbeat {run['heartbeat_at']}, host {run['host']}, "
+                     f"pid {run['pid']})")
+        if run["heartbeat_stale"]:
+            lines[-1] += "; its heartbeat stopped, the next crawl closes it as interrupted"
+    if not report["in_progress"]:
+        lines.append("no crawl in progress")
+    schedule = report["schedule"]
+    for job, at in report["next"].items():
+        detail = ""
+        if job == "crawl":
+            detail = f" (schedule {schedule['crawl']!r}, {schedule['timezone']})"
+        lines.append(f"next {job}: {at or 'when the daemon starts'}{detail}")
+    lines.append(f"pending alerts: {report['pending_alerts']}")
+    rows = [{**r, "error": clip(r["error"], 60)} for r in report["last_runs"]]
+    lines += ["", "last runs:", tabulate(rows, headers="keys") if rows else "(none yet)"]
+    return "\n".join(lines)
+
+
+# --- querying, export, feed, Datasette, import (scheduler/query_cli.py) ------------------------
+# Imported last: query_cli uses the helpers above.
+from scheduler.query_cli import COMMANDS as QUERY_COMMANDS  # noqa: E402
+
+for _command in QUERY_COMMANDS:
+    main.add_command(_command)

@@ -106,6 +106,8 @@ def run_crawl(request: CrawlRequest) -> dict[str, Any]:
         lock = take_lock(path)
         try:
             return crawl_holding_lock(request, config, members, len(selected), path, db, lock)
+        except sqlite3.Error as exc:  # locked past the busy timeout, disk full: one line
+            raise StorageError(f"cannot write to database {path}: {exc}") from exc
         finally:
             release_crawl_lock(lock)
     finally:
@@ -187,6 +189,8 @@ def run_child(request: CrawlRequest, db_path: str, run_id: int, lock: CrawlLock,
               budget_seconds: float) -> ChildOutcome:
     """Run the crawl process to its end, or stop it when asked or out of time."""
     # Its own session: a Ctrl-C in the terminal reaches only us, and we stop the child once.
+    # Its parent-death signal fires when the *thread* that started it ends: this thread waits
+    # for the child below, so that happens only if the whole process dies.
     child = subprocess.Popen(child_command(request, db_path, run_id), pass_fds=(lock.fd,),
                              start_new_session=True)
     try:

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from simcongress import build_congress, serve, write_config, write_roster
 from tests.helpers import PRESSWATCH, rows
@@ -174,3 +175,21 @@ def test_second_crawl_refuses_in_one_line(congress_server, tmp_path):
         first.send_signal(signal.SIGTERM)
         first.wait(timeout=BOUND)
     assert rows(db, "SELECT status FROM crawl_runs WHERE id = 1")[0]["status"] == "aborted"
+
+
+def test_run_over_its_time_budget_is_aborted_cleanly(congress_server, tmp_path):
+    congress, server = congress_server
+    config = setup_crawl(tmp_path, congress, server)
+    data = yaml.safe_load(config.read_text())
+    data["crawl"]["max_run_minutes"] = 0.1  # 6 s, less than the ~11 s this crawl needs
+    config.write_text(yaml.safe_dump(data))
+    result = subprocess.run([PRESSWATCH, "crawl", "--config", str(config)],
+                            capture_output=True, text=True, timeout=BOUND)
+    db = tmp_path / "pw.db"
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    run = rows(db, "SELECT status, error FROM crawl_runs WHERE id = 1")[0]
+    assert run == {"status": "aborted",
+                   "error": "stopped after the 0.1-minute limit (crawl.max_run_minutes)"}
+    assert count(db, "SELECT count(*) n FROM releases") > 0
+    check_events(db)  # what it stored before the cut got its events, each once

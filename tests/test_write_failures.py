@@ -7,9 +7,11 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from scrapy.utils.test import get_crawler
 
 import crawler.pipelines as pipelines
@@ -19,7 +21,7 @@ from crawler.items import MemberRunItem
 from crawler.lifeline import EXIT_STORAGE_FAILED
 from scheduler.jobs import outcome_of
 from storage import open_db
-from tests.helpers import member, rows
+from tests.helpers import PRESSWATCH, member, rows
 from tests.test_storage import NOW, item
 
 # Random text, so compression cannot make it fit: the page is ~100 KB on disk.
@@ -39,6 +41,7 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     crawler = get_crawler(settings_dict={
         "PRESSWATCH_DB": str(path), "PRESSWATCH_RUN_ID": run_id, "PRESSWATCH_MEMBER_COUNT": 1,
     })
+    crawler.crawling = True  # as during a crawl: a fatal write error stops it
     pipeline = pipelines.StoragePipeline(crawler)
     # A short busy timeout stands in for the default 10 s; the heartbeat is not started.
     pipeline.db = open_db(path, busy_timeout_ms=50)
@@ -81,3 +84,25 @@ def test_full_disk_stops_the_crawl_as_failed(setup, caplog):
     assert exit_code(crawler) == EXIT_STORAGE_FAILED
     outcome = outcome_of(EXIT_STORAGE_FAILED, None)
     assert outcome.status == "failed" and "stopped taking writes" in outcome.error
+
+
+def test_crawl_on_a_database_locked_by_another_writer_fails_in_one_line(tmp_path):
+    """The parent's own writes (members, the run row) hit the lock: one line, exit 2, no
+    traceback, no run left behind (SQLite's busy timeout, 10 s, is waited out first)."""
+    path = tmp_path / "pw.db"
+    open_db(path).close()
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({"database": "pw.db"}))
+    blocker = sqlite3.connect(path, timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        result = subprocess.run([PRESSWATCH, "crawl", "--config", str(config), "--member",
+                                 "S000148"], capture_output=True, text=True, timeout=120)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"presswatch: cannot write to database {path}: ")
+    assert "locked" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert rows(path, "SELECT count(*) n FROM crawl_runs")[0]["n"] == 0
