@@ -44,6 +44,7 @@ class ImportSummary:
     duplicates: int = 0
     bad: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, why)
     unknown_members: Counter = field(default_factory=Counter)  # bioguide id → lines skipped
+    first_unknown: dict[str, tuple[str, int]] = field(default_factory=dict)  # → (file, line)
 
     def line(self) -> str:
         unknown = sum(self.unknown_members.values())
@@ -96,6 +97,7 @@ def import_files(
                 batch.append(parse_line(line, members, fallback_seen_at))
             except UnknownMember as exc:
                 summary.unknown_members[str(exc)] += 1
+                summary.first_unknown.setdefault(str(exc), (str(path), number))
             except BadLine as exc:
                 summary.bad.append((str(path), number, str(exc)))
             if len(batch) >= batch_size:

@@ -338,7 +338,9 @@ def report_problems(summary: ImportSummary) -> None:
     if len(summary.bad) > MAX_BAD_LINES_SHOWN:
         click.echo(f"… and {len(summary.bad) - MAX_BAD_LINES_SHOWN} more bad lines", err=True)
     for bioguide_id, count in summary.unknown_members.most_common():
-        click.echo(f"skipped {count} lines of member {bioguide_id}: not in the roster", err=True)
+        path, number = summary.first_unknown[bioguide_id]
+        click.echo(f"skipped {count} lines of member {bioguide_id} (first {path}:{number}): "
+                   "not in the roster", err=True)
 
 
 COMMANDS = [search, export, feed, datasette_metadata, import_]

@@ -101,7 +101,7 @@ def test_bad_lines_reported_with_line_numbers_and_skipped(tmp_path: Path) -> Non
     assert f"{archive}:3: skipped: missing or empty 'title'" in err
     assert f"{archive}:4: skipped: date is not YYYY-MM-DD" in err
     assert f"{archive}:7: skipped: not a JSON object" in err
-    assert "skipped 1 lines of member Z999999: not in the roster" in err
+    assert f"skipped 1 lines of member Z999999 (first {archive}:6): not in the roster" in err
     assert out.startswith("imported 2 releases from 7 lines")
     assert rows(tmp_path / "presswatch.db", "SELECT count(*) AS n FROM releases")[0]["n"] == 2
 
