@@ -206,13 +206,23 @@ def main() -> None:
     parser.add_argument("--raw-sample", type=int, default=5_000)
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--workdir", type=Path, help="keep the files here [default: a temp dir]")
+    parser.add_argument("--search-only", action="store_true",
+                        help="only measure search again, on the database already in --workdir")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="presswatch-archive-"))
     workdir.mkdir(parents=True, exist_ok=True)
     main_db, raw_db = workdir / "presswatch.db", workdir / "presswatch-raw.db"
     config = workdir / "config.yaml"
-    config.write_text(f"database: {main_db.name}\nraw_database: {raw_db.name}\n")
+    if not args.search_only:
+        config.write_text(f"database: {main_db.name}\nraw_database: {raw_db.name}\n")
     load = os.getloadavg()
+    if args.search_only:
+        latency = search_latency(main_db, raw_db, config, args.repeats)
+        report = {"search": latency, "load_average_at_start": [round(x, 2) for x in load],
+                  "load_average_at_end": [round(x, 2) for x in os.getloadavg()]}
+        print(json.dumps(report, indent=2))
+        (workdir / "report-search.json").write_text(json.dumps(report, indent=2))
+        return
 
     started = time.monotonic()
     files = write_archive(workdir, args.releases)

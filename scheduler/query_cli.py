@@ -99,8 +99,9 @@ def search(config_path: str | None, db_path: str | None, query: str, member: str
     QUERY uses SQLite FTS5 syntax: words (all must match; stemmed, so `tariff` finds
     `tariffs`), "exact phrases", OR, NOT, prefix*, NEAR(a b, 5), title:word. Matched words are
     marked **like this** in the snippet. Duplicates (the same text under a second URL) are
-    left out. When more than 5,000 releases match, the best of the 5,000 most recently stored
-    matches are shown (filters narrow the matches first; --rank-all ranks them all).
+    left out. When more than 2,000 releases match, only the 2,000 most recently stored
+    matches are ranked (of those passing the filters, when the query's newest 2,000 hold
+    fewer than --limit that do); --rank-all ranks them all.
 
     Example: presswatch search '"clean water" OR drought' --chamber senate --since 2025-01-01
     """
@@ -338,7 +339,9 @@ def report_problems(summary: ImportSummary) -> None:
     if len(summary.bad) > MAX_BAD_LINES_SHOWN:
         click.echo(f"… and {len(summary.bad) - MAX_BAD_LINES_SHOWN} more bad lines", err=True)
     for bioguide_id, count in summary.unknown_members.most_common():
-        click.echo(f"skipped {count} lines of member {bioguide_id}: not in the roster", err=True)
+        path, number = summary.first_unknown[bioguide_id]
+        click.echo(f"skipped {count} lines of member {bioguide_id} (first {path}:{number}): "
+                   "not in the roster", err=True)
 
 
 COMMANDS = [search, export, feed, datasette_metadata, import_]

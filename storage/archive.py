@@ -9,7 +9,7 @@ FTS index is filled by its insert trigger.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from sqlite_utils import Database
@@ -34,6 +34,18 @@ class ImportRecord:
     # last_seen, last_checked and its change's detected_at, so the history keeps its dates
     # and the re-check schedule treats it like a release last fetched then.
     seen_at: str
+    # Filled by prepared() (in the parsing process, so the writing one only writes).
+    content_hash: str | None = None
+    body_hash: str | None = None  # None for an empty body, as in crawls
+    paragraphs_json: str | None = None
+
+
+def prepared(record: ImportRecord) -> ImportRecord:
+    """The record with its fingerprints and paragraphs' JSON computed."""
+    content, body = fingerprints(record.article)
+    return replace(record, content_hash=content,
+                   body_hash=body if record.article.paragraphs else None,
+                   paragraphs_json=to_json(record.article.paragraphs))
 
 
 @dataclass
@@ -114,9 +126,9 @@ def _insert_batch(db: Database, records: list[ImportRecord], counts: ImportCount
     originals: dict[tuple[str, str], int] = {}
     for offset, record in enumerate(fresh):
         release_id, version_id = next_release + offset, next_version + offset
-        article = record.article
-        content, body = fingerprints(article)
-        body_hash = body if article.paragraphs else None
+        if record.content_hash is None:
+            record = prepared(record)
+        article, content, body_hash = record.article, record.content_hash, record.body_hash
         duplicate_of = _original(db, originals, record.bioguide_id, body_hash)
         if body_hash and duplicate_of is None:
             originals[(record.bioguide_id, body_hash)] = release_id
@@ -128,7 +140,7 @@ def _insert_batch(db: Database, records: list[ImportRecord], counts: ImportCount
         ))
         versions.append((
             version_id, release_id, content, article.title, article.published,
-            article.date_source, body_text, to_json(article.paragraphs), word_count,
+            article.date_source, body_text, record.paragraphs_json, word_count,
             record.seen_at, article.url,
         ))
         if duplicate_of is None:  # a second URL of the same text is not news, as in crawls

@@ -22,7 +22,7 @@ RANKING = f"bm25({TITLE_WEIGHT}, {BODY_WEIGHT})"
 # bm25 costs a few microseconds per matching release: a common word matches 100,000 releases
 # of a 700,000-release archive, half a second of scoring. Beyond this many matches, only the
 # most recently stored ones (highest ids) are ranked; see search_releases.
-RANK_WINDOW = 5000
+RANK_WINDOW = 2000
 
 SEARCH_COLUMNS = ("id", "published", "bioguide_id", "member_name", "party", "state", "chamber",
                   "status", "title", "snippet", "url", "score")
@@ -55,13 +55,29 @@ def search_releases(
     text under a second URL) are left out. Raises :class:`SearchError` for a query FTS5
     cannot parse.
 
-    When more than ``window`` releases match, the best of the ``window`` most recently stored
-    matches are returned (None: rank every match, slower on a large archive).
+    When more than ``window`` releases match, only the ``window`` most recently stored matches
+    are ranked: those of the query, or, when the filters leave fewer than ``limit`` of them,
+    those that pass the filters (None: rank every match, slower on a large archive).
     """
     if not query.strip():
         raise SearchError("empty search query")
     where, params = _filters(filters)
-    floor = _window_floor(db, query, where, params, window) if window else None
+    if not window:
+        return _ranked(db, query, where, params, None, limit, marks)
+    # The cheap way first: rank the newest `window` matches of the query (found by walking
+    # the index by id, nothing joined), filtered. When the filters leave fewer than `limit`
+    # of them, the window counts filtered matches instead (a walk that joins each match).
+    floor = _window_floor(db, query, [], [], window)
+    results = _ranked(db, query, where, params, floor, limit, marks)
+    if floor is None or len(results) >= limit or not where:
+        return results
+    return _ranked(db, query, where, params, _window_floor(db, query, where, params, window),
+                   limit, marks)
+
+
+def _ranked(db: Database, query: str, where: list[str], params: list[Any], floor: int | None,
+            limit: int, marks: tuple[str, str]) -> list[dict[str, Any]]:
+    """The best ``limit`` matches with an id of at least ``floor`` (None: all)."""
     if floor is not None:
         where, params = [*where, "releases_fts.rowid >= ?"], [*params, floor]
     # ORDER BY the FTS5 hidden column `rank` (bm25 with our weights, given by `rank MATCH`)
@@ -94,14 +110,17 @@ def search_releases(
 
 def _window_floor(db: Database, query: str, where: list[str], params: list[Any],
                   window: int) -> int | None:
-    """The id of the ``window``-th newest matching release, or None when fewer match.
-    Walking matches by id, without scoring them, is cheap."""
+    """The id of the ``window``-th newest release matching the query (and the ``where``
+    filters), or None when fewer match. Walking matches by id, without scoring them, is
+    cheap; joining each one (filters) is not."""
+    joins = ""
+    if where:
+        joins = ("JOIN releases r ON r.id = releases_fts.rowid"
+                 " LEFT JOIN members m ON m.bioguide_id = r.bioguide_id")
+        where = ["r.duplicate_of IS NULL", *where]
     sql = f"""
-        SELECT releases_fts.rowid FROM releases_fts
-        JOIN releases r ON r.id = releases_fts.rowid
-        LEFT JOIN members m ON m.bioguide_id = r.bioguide_id
-        WHERE releases_fts MATCH ? AND r.duplicate_of IS NULL
-              {''.join(' AND ' + w for w in where)}
+        SELECT releases_fts.rowid FROM releases_fts {joins}
+        WHERE releases_fts MATCH ? {''.join(' AND ' + w for w in where)}
         ORDER BY releases_fts.rowid DESC LIMIT 1 OFFSET ?
     """
     try:

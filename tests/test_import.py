@@ -10,8 +10,11 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from crawler.clock import parse_timestamp
+from crawler.config import load_config
 from crawler.recheck import is_due
+from crawler.roster import load_members
 from crawler.urls import canonical_url
+from scheduler.archive import import_files
 from scheduler.cli import main
 from simcongress.data import DATA
 from storage.db import open_db
@@ -101,7 +104,7 @@ def test_bad_lines_reported_with_line_numbers_and_skipped(tmp_path: Path) -> Non
     assert f"{archive}:3: skipped: missing or empty 'title'" in err
     assert f"{archive}:4: skipped: date is not YYYY-MM-DD" in err
     assert f"{archive}:7: skipped: not a JSON object" in err
-    assert "skipped 1 lines of member Z999999: not in the roster" in err
+    assert f"skipped 1 lines of member Z999999 (first {archive}:6): not in the roster" in err
     assert out.startswith("imported 2 releases from 7 lines")
     assert rows(tmp_path / "presswatch.db", "SELECT count(*) AS n FROM releases")[0]["n"] == 2
 
@@ -152,3 +155,19 @@ def test_reprocess_skips_imported_versions(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["reprocess", "--db", str(tmp_path / "presswatch.db")])
     assert result.exit_code == 0
     assert result.stdout.startswith("reprocessed 0 releases")
+
+
+def test_parsing_in_a_second_process_stores_the_same(tmp_path: Path) -> None:
+    dumps = []
+    for parallel in (True, False):
+        db = open_db(tmp_path / f"{parallel}.db")
+        upsert_members(db, load_members(load_config(None)))
+        summary = import_files(db, RELEASES, batch_size=100, parallel=parallel)
+        db.close()
+        dumps.append((summary.line(), summary.bad, dict(summary.unknown_members),
+                      rows(tmp_path / f"{parallel}.db", "SELECT * FROM releases ORDER BY id"),
+                      rows(tmp_path / f"{parallel}.db",
+                           "SELECT * FROM release_versions ORDER BY id"),
+                      rows(tmp_path / f"{parallel}.db",
+                           "SELECT * FROM changes ORDER BY id")))
+    assert dumps[0][3] and dumps[0] == dumps[1]
