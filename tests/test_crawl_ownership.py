@@ -24,7 +24,10 @@ from tests.helpers import PRESSWATCH, rows
 
 SITES = 6
 RELEASES = 15
-SLOW = 0.5  # seconds each simulated answer waits: a crawl lasts ~9 s, long enough to be hit
+# Seconds each answer of site i waits: SLOW * (i + 1). A member's releases are stored together
+# once its last page is in (chrome is learned from all of them first), so the sites must finish
+# one after another for "releases stored so far" to mean "mid-crawl": ~2.4 s, 4.8 s, … 14.4 s.
+SLOW = 0.15
 BOUND = 90  # no scenario step may take longer than this (seconds)
 STOP_BOUND = 20  # a crawl process must be gone this soon after its parent was killed
 
@@ -38,8 +41,8 @@ def congress_server():
 
 
 def setup_crawl(tmp: Path, congress, server) -> Path:
-    for site in congress.sites:
-        site.delay = SLOW
+    for i, site in enumerate(congress.sites):
+        site.delay = SLOW * (i + 1)
     roster = write_roster(congress, server, tmp / "roster.yaml")
     return write_config(congress, server, tmp / "config.yaml", roster.name, database="pw.db",
                         crawl={"delay_seconds": 0, "retries": 0})
