@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from crawler.fingerprint import fingerprints
 from crawler.items import Article
 from storage.db import to_json, transaction
+from storage.releases import find_original
 
 IMPORT_SOURCE = "import"
 # The extractor that made an imported version: the archive's, not ours.
@@ -178,13 +179,6 @@ def _new_records(db: Database, records: list[ImportRecord], counts: ImportCounts
 def _original(db: Database, originals: dict[tuple[str, str], int], bioguide_id: str,
               body_hash: str | None) -> int | None:
     """The member's earlier release with this body (stored, or earlier in this batch)."""
-    if body_hash is None:
-        return None
-    if (bioguide_id, body_hash) in originals:
+    if body_hash is not None and (bioguide_id, body_hash) in originals:
         return originals[(bioguide_id, body_hash)]
-    row = db.conn.execute(
-        "SELECT coalesce(duplicate_of, id) FROM releases WHERE bioguide_id = ? AND body_hash = ?"
-        " ORDER BY id LIMIT 1",
-        (bioguide_id, body_hash),
-    ).fetchone()
-    return row[0] if row else None
+    return find_original(db, bioguide_id, body_hash)

@@ -143,7 +143,7 @@ def _insert_release(
     db: Database, record: _Record, run_id: int, now: str, extractor_version: str
 ) -> SaveResult:
     item = record.item
-    duplicate_of = _find_duplicate(db, item.bioguide_id, record.body_hash)
+    duplicate_of = find_original(db, item.bioguide_id, record.body_hash)
     cursor = db.conn.execute(
         _INSERT_RELEASE, (item.bioguide_id, item.article.url, now, now, duplicate_of, run_id)
     )
@@ -160,7 +160,7 @@ def _insert_release(
     )
 
 
-def _find_duplicate(db: Database, bioguide_id: str, body: str | None) -> int | None:
+def find_original(db: Database, bioguide_id: str, body: str | None) -> int | None:
     """The member's original release with this body; duplicates point at it, not at each other.
 
     Matching a duplicate (the original may have been edited since) leads to its original too.
