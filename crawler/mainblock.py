@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from crawler.chrome import is_bar, is_date_line, is_end_mark, is_stamp
 from crawler.detect import collapse, in_chrome, text_of
 
 _HEADINGS = ("h1", "h2", "h3", "h4")
@@ -36,6 +37,15 @@ _TITLE_MATCH = 0.6  # share of the known title's words a heading must carry
 _SENTENCE_WORDS = 8  # a paragraph of this many words, mostly not links, is release text
 _LEAF_TAGS = frozenset({"p", "li", "td", "th", "blockquote", "pre", "dd", "h5", "h6", "span"})
 _TITLE_MARK = "\ue001"  # stands for the title element while paragraphs are collected
+_ATTACHMENT = re.compile(r"\.(?:pdf|docx?)$", re.IGNORECASE)
+_NO_LINK, _LINK, _FILE_LINK = 0, 1, 2  # what text sits in (a file link is release content)
+_END_MARK_WEIGHT = 60.0  # as much as a sentence: a photo release may have nothing else
+_SAYS_NOTHING_MAX = 120  # longer lines are text, whatever they start with
+
+
+def is_attachment(href: str | None) -> bool:
+    """Whether a link points to a document file (a release's letter or bill text)."""
+    return bool(href) and bool(_ATTACHMENT.search(href.split("?", 1)[0].strip()))
 
 
 class Paragraph(NamedTuple):
@@ -81,26 +91,27 @@ def find_title(doc: etree._Element, known: list[str]) -> etree._Element | None:
 def collect(root: etree._Element) -> list[Paragraph]:
     """Every paragraph under ``root`` in document order, with the block it came from."""
     out: list[Paragraph] = []
-    buffer: list[tuple[str, bool]] = []
-    _walk(root, root, False, buffer, out)
+    buffer: list[tuple[str, int]] = []
+    _walk(root, root, _NO_LINK, buffer, out)
     _flush(buffer, root, out)
     return out
 
 
 def _walk(
-    el: etree._Element, owner: etree._Element, in_link: bool,
-    buffer: list[tuple[str, bool]], out: list[Paragraph],
+    el: etree._Element, owner: etree._Element, in_link: int,
+    buffer: list[tuple[str, int]], out: list[Paragraph],
 ) -> None:
     tag = el.tag if isinstance(el.tag, str) else ""
     block = tag in _BLOCK_TAGS
     if block:
         _flush(buffer, owner, out)
         owner = el
-    in_link = in_link or tag == "a"
+    if tag == "a" and not in_link:
+        in_link = _FILE_LINK if is_attachment(el.get("href")) else _LINK
     if tag == "br":
-        buffer.append((_BR, False))
+        buffer.append((_BR, _NO_LINK))
     elif tag in ("td", "th"):
-        buffer.append((" ", False))
+        buffer.append((" ", _NO_LINK))
     if el.text and tag:
         buffer.append((el.text, in_link))
     for child in el:
@@ -111,11 +122,12 @@ def _walk(
         _flush(buffer, owner, out)
 
 
-def _flush(buffer: list[tuple[str, bool]], owner: etree._Element, out: list[Paragraph]) -> None:
+def _flush(buffer: list[tuple[str, int]], owner: etree._Element, out: list[Paragraph]) -> None:
     if not buffer:
         return
     text = "".join(t for t, _ in buffer)
-    link_chars = sum(len(t.strip()) for t, link in buffer if link)
+    # "Read the letter (PDF)" is the release's own line, not a link out of it
+    link_chars = sum(len(t.strip()) for t, link in buffer if link == _LINK)
     buffer.clear()
     parts = [collapse(p.replace(_BR, " ")) for p in _BR_BREAK.split(text)]
     parts = [p for p in parts if p]
@@ -150,11 +162,22 @@ def _is_sentence(paragraph: Paragraph) -> bool:
 
 def _weight(paragraph: Paragraph) -> float:
     size = len(paragraph.text)
+    if size <= _SAYS_NOTHING_MAX and (is_bar(paragraph.text) or is_stamp(paragraph.text)):
+        return 0.0  # neither for nor against a block: it may sit in the release's box or not
     if paragraph.link_chars > 0.5 * size:
         return -float(size)  # a line of links: menus, related releases, share bars
     if _is_sentence(paragraph):
         return float(size)
-    return 0.2 * size  # a short line: a list item, a heading, "###"
+    if size <= 12 and is_end_mark(paragraph.text):
+        return _END_MARK_WEIGHT  # "###" ends the release as published: its box is the body
+    return 0.2 * size  # a short line: a list item, a heading
+
+
+def _says_nothing(text: str) -> bool:
+    """A share bar, counter, stamp or date line: no text of the release."""
+    return len(text) <= _SAYS_NOTHING_MAX and (
+        is_bar(text) or is_stamp(text) or is_date_line(text)
+    )
 
 
 def after_title(paragraphs: list[Paragraph]) -> list[Paragraph]:
@@ -188,7 +211,8 @@ def main_block(doc: etree._Element, title: etree._Element | None, known: list[st
         return Block([], None, 0, lines)
     scores: dict[etree._Element, float] = {}
     for paragraph in paragraphs:
-        weight = _weight(paragraph)
+        # a heading that repeats the title is dropped from the body: it weighs nothing either
+        weight = 0.0 if _repeats_title(paragraph, known) else _weight(paragraph)
         for el in (paragraph.owner, *paragraph.owner.iterancestors()):
             scores[el] = scores.get(el, 0.0) + weight
     best = max(scores, key=lambda el: (scores[el], _depth(el)))
@@ -219,10 +243,13 @@ def _beside_text(paragraphs: list[Paragraph]) -> frozenset[str]:
 
 
 def _header(paragraphs: list[Paragraph]) -> int:
-    """How many lines open the block outside the element holding its first sentence: the
-    page's date line, byline and share bar (a date written into the release text sits beside
-    its sentences and is kept)."""
+    """How many lines open the block outside the element holding its first sentence (or, in a
+    release without one — a photo and "###" — its first line that is neither a bar nor a
+    date): the page's date line, byline and share bar (a date written into the release text
+    sits beside its sentences and is kept)."""
     first = next((p for p in paragraphs if _is_sentence(p)), None)
+    if first is None:
+        first = next((p for p in paragraphs if not _says_nothing(p.text)), None)
     if first is None:
         return 0
     holder = first.owner.getparent()

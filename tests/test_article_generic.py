@@ -130,3 +130,46 @@ def test_date_written_into_the_release_is_kept() -> None:
     article = parse_article(html, "https://x.house.gov/water", templates=False, today=TODAY)
     assert article.paragraphs == ["June 8, 2026", *BODY]
     assert article.stripped == ["June 9, 2026"]
+
+
+
+SIDEBAR = (
+    "<div class='side'><h3>Press Contact</h3><div>Phone: (202) 225-4315 Email: jane.doe@mail"
+    ".house.gov</div><h3>Browse Documents by Date or Issue</h3><ul><li><a href='/x'>Newsletter"
+    " Archive</a></li><li><a href='/y'>Media Kit</a></li></ul></div>"
+)
+COUNTERS = (
+    "<div class='m1'>Comments (409)</div><div class='m2'><a href='javascript:print()'>Print this"
+    " page</a> | <a href='mailto:?body=x'>Email this page</a></div><div class='m3'>Updated: "
+    "12/21/2026 05:09 PM</div>"
+)
+SHARE_BAR = (
+    "<div class='m4'><a href='https://www.facebook.com/s'>f</a> <a href='https://twitter.com/t'>"
+    "t</a> <a href='#'>#</a> <a href='mailto:?s=x'>e</a> Share 254 | Tweet 144</div>"
+)
+
+
+def test_a_release_without_a_sentence_is_read_whole() -> None:
+    # Some releases are only a photo and "###", or a repeated title and the letter's PDF: no
+    # sentence for the block to find. The end mark and the attachment line count as the
+    # release's text; share bars, counters and stamps count for no block (the share bar has
+    # nine "words"), and the short lines of a sidebar do not win.
+    title = "Congresswoman Lee Honors Local Veterans with Vietnam Veteran Pins"
+    photo = (
+        f"<html><body><div class='page'><div class='head'><h1>{title}</h1>"
+        f"<span><b>Washington, 3 November 2024</b></span><div class='box'>{COUNTERS}<p>###</p>"
+        f"{SHARE_BAR}</div></div>{SIDEBAR}</div></body></html>"
+    )
+    article = parse_article(photo, "https://x.house.gov/photo", templates=False, today=TODAY)
+    assert article.paragraphs == ["###"]
+    assert article.published == "2024-11-03"
+    statement = "HOUSE DEMOCRATIC LEADERSHIP STATEMENT ON A THREAT TO KILL A WHOLE CIVILIZATION"
+    letter = (
+        f"<html><body><article><h1>{statement}</h1><p>4/7/2026 | <a href='/press/'>Press "
+        f"Releases</a></p><div class='box'>{COUNTERS}<p>Press Releases</p><p>{statement}</p>"
+        "<p><a href='/files/letter.pdf'>Read the letter (PDF)</a></p></div></article>"
+        f"{SIDEBAR}</body></html>"
+    )
+    article = parse_article(letter, "https://x.house.gov/letter", templates=False, today=TODAY)
+    assert article.paragraphs == ["Press Releases", statement, "Read the letter (PDF)"]
+    assert article.attachments == ["https://x.house.gov/files/letter.pdf"]
