@@ -3,8 +3,9 @@
 ``Congress.mutation = Mutation(seed, run)`` makes the server rewrite every HTML page it renders:
 
 - **markup** (fixed by ``seed``, per site): every class and id renamed, tables turned into divs
-  on some sites, one more wrapper around list items and articles, single-child wrapper divs
-  removed, dates re-spelled in another common spelling;
+  on some sites and, on some others, listing rows made of ``li`` / ``div`` / ``article``
+  turned into ``table > tbody > tr > td`` rows, one more wrapper around list items and
+  articles, single-child wrapper divs removed, dates re-spelled in another common spelling;
 - **noise** (drawn anew for each ``run``, per site): inside the article's body box, a share bar
   with counters, a comment counter, an ``Updated:`` stamp, "Print this page | Email this page",
   a sign-up block and an office block — a different subset, in different places, each run.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections import Counter
 from dataclasses import dataclass
 
 import lxml.html
@@ -87,10 +89,12 @@ def noise_blocks(mutation: Mutation, site_slug: str, page_key: str) -> tuple[str
 # ----------------------------------------------------------------------------- markup
 
 
-def mutate_page(html: str, mutation: Mutation, site_slug: str) -> str:
-    """The page with its markup rewritten (see the module docstring); text is untouched."""
+def mutate_page(html: str, mutation: Mutation, site_slug: str, listing: bool = False) -> str:
+    """The page with its markup rewritten (see the module docstring); text is untouched.
+    ``listing``: a listing page, whose rows may become table rows."""
     rng = _rng(mutation.seed, site_slug, "markup")
     tables_to_divs = rng.random() < 0.5
+    rows_to_tables = not tables_to_divs and rng.random() < 0.5
     doc = lxml.html.document_fromstring(html)
     for el in list(doc.iter()):
         if not isinstance(el.tag, str):
@@ -102,7 +106,73 @@ def mutate_page(html: str, mutation: Mutation, site_slug: str) -> str:
             _wrap_children(el)
     for el in list(doc.iter("div")):
         _unwrap_single_child(el)
+    if listing and rows_to_tables:
+        for parent in _row_groups(doc):
+            _to_table(parent)
     return "<!DOCTYPE html>\n" + lxml.html.tostring(doc, encoding="unicode")
+
+
+_ROW_TAGS = ("li", "div", "article", "section")
+_OUTSIDE_ROWS = ("nav", "header", "footer", "aside", "form", "a", "p", "span", "table")
+
+
+def _row_groups(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Elements whose children include three or more rows of one tag (``li``, ``div``,
+    ``article``, ``section``), each holding a link, one after another: the listing's rows (and
+    any other list of links in the page's content, as a redesign would turn them too).
+    Outermost first; a group inside another group's rows is left alone."""
+    groups: list[lxml.html.HtmlElement] = []
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or el.tag in _OUTSIDE_ROWS:
+            continue
+        if any(a.tag in _OUTSIDE_ROWS or a in groups for a in el.iterancestors()):
+            continue
+        if len(_rows(el)) >= 3:
+            groups.append(el)
+    return groups
+
+
+def _rows(parent: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The children of ``parent`` that are its rows: of the commonest row tag among those
+    linking one to three URLs, with no other element between them (else none)."""
+    linked = [c for c in parent if c.tag in _ROW_TAGS and 1 <= _links(c) <= 3]
+    if len(linked) < 3:
+        return []
+    tag = Counter(c.tag for c in linked).most_common(1)[0][0]
+    rows = [c for c in linked if c.tag == tag]
+    span = parent[parent.index(rows[0]) : parent.index(rows[-1]) + 1]
+    between = [c for c in span if isinstance(c.tag, str) and c not in rows]
+    return [] if between else rows
+
+
+def _links(el: lxml.html.HtmlElement) -> int:
+    """How many URLs ``el`` links: a row links one release (and perhaps a topic), a page's
+    layout block links many."""
+    return len({a.get("href") for a in el.iter("a") if a.get("href")})
+
+
+def _to_table(parent: lxml.html.HtmlElement) -> None:
+    """``parent``'s rows become ``table > tbody > tr > td`` (the table takes the rows' place);
+    what else the parent held stays before (a heading) or after (a pager) it."""
+    rows = _rows(parent)
+    first = parent.index(rows[0])
+    before = list(parent[:first])  # a heading above the rows stays above the table
+    after = [c for c in parent[first:] if c not in rows]
+    table = lxml.html.Element("table")
+    body = lxml.html.Element("tbody")
+    table.append(body)
+    for row in rows:
+        tr = lxml.html.Element("tr", dict(row.attrib))
+        td = lxml.html.Element("td")
+        td.text = row.text
+        for child in list(row):
+            td.append(child)
+        tr.append(td)
+        body.append(tr)
+    for child in list(parent):
+        parent.remove(child)
+    for child in [*before, table, *after]:
+        parent.append(child)
 
 
 def _rename(el: lxml.html.HtmlElement, seed: int) -> None:

@@ -397,7 +397,7 @@ def render_listing(
         },
     )
     if mutation is not None:
-        page = mutate_page(page, mutation, site.slug)
+        page = mutate_page(page, mutation, site.slug, listing=True)
     return nz.reindent(page)
 
 
