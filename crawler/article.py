@@ -36,6 +36,7 @@ from crawler.items import Article, ListingEntry
 from crawler.mainblock import find_title, main_block, words
 from crawler.templates import Family, family_names, get_family
 from crawler.urls import absolute_url, canonical_url, is_same_site
+from crawler.yearless import is_yearless
 
 EXTRACTOR_VERSION = "2"  # bump whenever extraction output changes for the same page
 
@@ -515,7 +516,7 @@ def _choose_date(
     same_day = bool(listed and visible) and (visible.month, visible.day) == (
         listed.month, listed.day
     )
-    if same_day and _yearless(listing):
+    if same_day and listing is not None and is_yearless(listing.date_raw):
         return visible.isoformat(), "article-text"  # the page knows the year the list left out
     if listed:
         return listed.isoformat(), "listing"
@@ -523,10 +524,6 @@ def _choose_date(
         return visible.isoformat(), "article-text"
     return None, None
 
-
-def _yearless(listing: ListingEntry | None) -> bool:
-    raw = listing.date_raw if listing else None
-    return bool(raw) and not re.search(r"\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2}", raw)
 
 
 # ---------------------------------------------------------------------------------- body

@@ -34,6 +34,7 @@ from crawler.items import Listing, ListingEntry
 from crawler.rows import GroupResult, best_group, plausibility
 from crawler.templates import Family, family_names, get_family
 from crawler.urls import absolute_url, canonical_url, is_same_site
+from crawler.yearless import settle_years
 
 # A date printed in a row's text must be near its start (a "Posted ... on <date>" line); a date
 # deep in a teaser is about something else.
@@ -72,11 +73,17 @@ def parse_listing(
     tokens = Tokens(doc)
     generic = best_group(doc, url, today)
     if not templates:
-        return Listing(family="generic", entries=generic.entries, parser="generic",
-                       next_url=next_page_url(doc, url, None, tokens))
-    name, fam, entries = _template_entries(doc, raw, url, family, overrides, today, hint, tokens)
-    listing = Listing(family=name, entries=entries, next_url=next_page_url(doc, url, fam, tokens))
-    return _checked(listing, generic)
+        listing = Listing(family="generic", entries=generic.entries, parser="generic",
+                          next_url=next_page_url(doc, url, None, tokens))
+    else:
+        name, fam, entries = _template_entries(doc, raw, url, family, overrides, today, hint,
+                                               tokens)
+        listing = _checked(
+            Listing(family=name, entries=entries, next_url=next_page_url(doc, url, fam, tokens)),
+            generic,
+        )
+    settle_years(listing.entries, today)  # "Nov 12": the year from the URL or the rows around
+    return listing
 
 
 def _template_entries(
