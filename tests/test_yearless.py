@@ -11,7 +11,9 @@ import pytest
 from crawler.article import parse_article
 from crawler.items import ListingEntry
 from crawler.listing import parse_listing
+from crawler.urls import canonical_url
 from crawler.yearless import is_yearless, settle_years, year_in_url
+from simcongress import FAMILIES, build_congress, render
 
 TODAY = date(2026, 8, 11)  # "Nov 12" alone reads as 2025-11-12
 
@@ -123,3 +125,29 @@ def test_a_time_element_on_the_release_page_outranks_the_listing_guess() -> None
     # with nothing on the page, the listing's date stands
     plain = parse_article(PAGE.format(meta=""), url, listing=listed, today=TODAY)
     assert (plain.published, plain.date_source) == ("2025-11-12", "listing")
+
+
+def test_listings_without_evidence_get_the_year_from_the_release_page() -> None:
+    # Every simulated family read without templates: the year-less rows the listing cannot
+    # place (all rows year-less, no year in the URLs: media-digest, documentquery) read as the
+    # calendar's guess there, and get their year from the release page.
+    congress = build_congress(len(FAMILIES) * 3, releases_per_site=12, seed=11)
+    base = "http://127.0.0.1:9000"
+    guessed = 0
+    for site in congress.sites:
+        if FAMILIES[site.family].feed_is_source:
+            continue
+        listing = parse_listing(render.render_listing(site, 0, base), base + site.listing_path,
+                                today=TODAY, templates=False)
+        found = {e.url: e for e in listing.entries}
+        for release in site.listed_releases()[: site.page_size]:
+            entry = found[canonical_url(base + release.href)]
+            if entry.published == release.published:
+                continue
+            guessed += 1
+            assert is_yearless(entry.date_raw), (site.family, entry)
+            page = render.render_article(site, release, base)
+            article = parse_article(page, base + release.path, listing=entry, today=TODAY,
+                                    templates=False)
+            assert article.published == release.published, (site.family, entry)
+    assert guessed  # the sample does hold releases more than a year old with year-less dates
