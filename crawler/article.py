@@ -516,7 +516,7 @@ def _choose_date(
     same_day = bool(listed and visible) and (visible.month, visible.day) == (
         listed.month, listed.day
     )
-    if same_day and listing is not None and is_yearless(listing.date_raw):
+    if same_day and listing is not None and is_yearless(listing.date_raw, today):
         return visible.isoformat(), "article-text"  # the page knows the year the list left out
     if listed:
         return listed.isoformat(), "listing"

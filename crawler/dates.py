@@ -99,8 +99,18 @@ def _plausible(found: date | None, today: date) -> date | None:
     return found
 
 
+_YEARLESS_RANK = len(_PATTERNS) - 1
+
+
 def _search(text: str, today: date, free_text: bool) -> date | None:
-    """The earliest date in ``text`` (pattern order breaks ties)."""
+    found = _search_read(text, today, free_text)
+    return found[0] if found else None
+
+
+def _search_read(text: str, today: date, free_text: bool) -> tuple[date, bool] | None:
+    """The earliest date in ``text`` (pattern order breaks ties), and whether the text printed
+    its year. A year-less date followed by the same day with its year ("Nov 4 · November 4,
+    2024") is that full date: the text itself says which year."""
     best: tuple[int, int, date] | None = None
     for rank, (pattern, build, in_text) in enumerate(_PATTERNS):
         if free_text and not in_text:
@@ -112,7 +122,14 @@ def _search(text: str, today: date, free_text: bool) -> date | None:
             if found is not None:
                 best = (match.start(), rank, found)
                 break
-    return best[2] if best else None
+    if best is None:
+        return None
+    if best[1] == _YEARLESS_RANK:
+        full = _search_read(text[best[0] + 1 :], today, free_text=True)
+        if full and (full[0].month, full[0].day) == (best[2].month, best[2].day):
+            return full
+        return best[2], False
+    return best[2], True
 
 
 def _dateutil_fallback(text: str, today: date) -> date | None:
@@ -137,6 +154,21 @@ def parse_date(text: str | None, today: date | None = None) -> date | None:
         return None
     today = today or clock.today()
     return _search(text, today, free_text=False) or _dateutil_fallback(text, today)
+
+
+def printed_year(text: str | None, today: date | None = None) -> bool | None:
+    """Whether the date ``parse_date`` reads in ``text`` has its year printed there (False for
+    "Nov 12", whose year is the calendar's guess); None when the text shows no date."""
+    if not text:
+        return None
+    text = " ".join(text.split())
+    if not text or len(text) > 200:
+        return None
+    today = today or clock.today()
+    found = _search_read(text, today, free_text=False)
+    if found:
+        return found[1]
+    return True if _dateutil_fallback(text, today) else None  # it needs a year to say yes
 
 
 def find_date_in_text(text: str | None, today: date | None = None) -> date | None:

@@ -22,16 +22,17 @@ import re
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
+from crawler.dates import printed_year
 from crawler.items import ListingEntry
 
-_FULL_DATE_TEXT = re.compile(r"\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2}")
 _URL_YEAR = re.compile(r"/((?:19|20)\d\d)(?:/(\d{1,2}))?(?=/)")
 _YEARS_BACK = 8  # how far back a year-less date may reach (as crawler.dates does)
 
 
-def is_yearless(raw: str | None) -> bool:
-    """Whether the date text as printed lacks a year ("June 9", "Nov 12th")."""
-    return bool(raw) and not _FULL_DATE_TEXT.search(raw)
+def is_yearless(raw: str | None, today: date | None = None) -> bool:
+    """Whether the date read from this text as printed lacks a year ("June 9", "Nov 12th",
+    "Nov 4 Read more"), so that its year is the calendar's guess."""
+    return printed_year(raw, today) is False
 
 
 def year_in_url(url: str) -> tuple[int, int | None] | None:
@@ -47,12 +48,12 @@ def settle_years(entries: list[ListingEntry], today: date) -> None:
     """Give each year-less listing date the year the evidence shows (see the module
     docstring); entries keep the calendar's reading when nothing says otherwise."""
     dates = [_date(e.published) for e in entries]
-    full = [not is_yearless(e.date_raw) and d is not None for e, d in zip(entries, dates,
-                                                                            strict=True)]
+    full = [d is not None and not is_yearless(e.date_raw, today)
+            for e, d in zip(entries, dates, strict=True)]
     ordered = _newest_first([d for d, f in zip(dates, full, strict=True) if f])
     for index, entry in enumerate(entries):
         guess = dates[index]
-        if guess is None or full[index] or not is_yearless(entry.date_raw):
+        if guess is None or full[index]:
             continue
         upper = _neighbour(dates, full, index, -1) if ordered else None
         lower = _neighbour(dates, full, index, 1) if ordered else None

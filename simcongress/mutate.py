@@ -5,7 +5,8 @@
 - **markup** (fixed by ``seed``, per site): every class and id renamed, tables turned into divs
   on some sites and, on some others, listing rows made of ``li`` / ``div`` / ``article``
   turned into ``table > tbody > tr > td`` rows, one more wrapper around list items and
-  articles, single-child wrapper divs removed, dates re-spelled in another common spelling;
+  articles, single-child wrapper divs removed, dates re-spelled in another common spelling
+  (on some sites the listing's without the year: "Nov 12");
 - **noise** (drawn anew for each ``run``, per site): inside the article's body box, a share bar
   with counters, a comment counter, an ``Updated:`` stamp, "Print this page | Email this page",
   a sign-up block and an office block — a different subset, in different places, each run.
@@ -36,6 +37,17 @@ DATE_STYLES = ("long", "iso", "slash", "weekday", "ordinal", "dmy", "abbr_dot")
 def date_style(mutation: Mutation, site_slug: str) -> str:
     """How the site spells its dates after the redesign (render.RespelledDates)."""
     return _rng(mutation.seed, site_slug, "dates").choice(DATE_STYLES)
+
+
+YEARLESS_LISTINGS = 0.25  # share of sites whose redesigned listing prints "Nov 12", no year
+
+
+def listing_date_style(mutation: Mutation, site_slug: str) -> str:
+    """How the site's listing rows spell their dates: on some sites without the year (the
+    release page keeps its own spelling, year included), else as the rest of the site."""
+    if _rng(mutation.seed, site_slug, "listing dates").random() < YEARLESS_LISTINGS:
+        return "yearless"
+    return date_style(mutation, site_slug)
 
 
 # ------------------------------------------------------------------------------ noise

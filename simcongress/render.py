@@ -35,7 +35,7 @@ from .families import (
     Family,
 )
 from .model import SimRelease, Site
-from .mutate import Mutation, date_style, mutate_page, noise_blocks
+from .mutate import Mutation, date_style, listing_date_style, mutate_page, noise_blocks
 
 esc = html.escape
 OURS = Path(__file__).resolve().parent / "chrome"
@@ -146,6 +146,8 @@ def spell(d: date, style: str) -> str:
         return f"{month} {d.day}{suffix}, {d.year}"
     if style == "dmy":
         return f"{d.day} {month} {d.year}"
+    if style == "yearless":
+        return f"{calendar.month_abbr[d.month]} {d.day}"
     if style == "abbr_dot":
         return f"{calendar.month_abbr[d.month]}. {d.day}, {d.year}"
     return f"{month} {d.day}, {d.year}"
@@ -166,8 +168,12 @@ class RespelledDates(Dates):
     ordinal = weekday = property(_spelled)
 
 
-def dates_for(site: Site, d: date, mutation: Mutation | None) -> Dates:
-    return Dates(d) if mutation is None else RespelledDates(d, date_style(mutation, site.slug))
+def dates_for(site: Site, d: date, mutation: Mutation | None, listing: bool = False) -> Dates:
+    """``d`` as the site's pages show it; ``listing``: in a listing row."""
+    if mutation is None:
+        return Dates(d)
+    style = listing_date_style if listing else date_style
+    return RespelledDates(d, style(mutation, site.slug))
 
 
 class Noise:
@@ -411,7 +417,7 @@ def _row_fields(
         "base": esc(base_url),
         "title": esc(release.title),
         "teaser": esc(teaser(release)),
-        "date": dates_for(site, date.fromisoformat(release.published), mutation),
+        "date": dates_for(site, date.fromisoformat(release.published), mutation, listing=True),
         "i": i,
         "i1": i + 1,
         "parity": "odd" if i % 2 == 0 else "even",

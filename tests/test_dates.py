@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from crawler.dates import find_date_in_text, parse_date
+from crawler.dates import find_date_in_text, parse_date, printed_year
 
 TODAY = date(2026, 8, 11)
 
@@ -91,3 +91,21 @@ def test_find_date_in_text_takes_the_first_full_date() -> None:
 def test_find_date_in_text_ignores_yearless_and_bare_numbers() -> None:
     assert find_date_in_text("The vote on May 5 was 230-193 in H.R. 1413.", TODAY) is None
     assert find_date_in_text("", TODAY) is None
+
+
+def test_a_yearless_date_followed_by_the_same_day_with_its_year_is_that_date() -> None:
+    # A row's text "Nov 4 November 4, 2024 Read More": the text itself says which year.
+    assert parse_date("Nov 4 November 4, 2024 Read More", TODAY) == date(2024, 11, 4)
+    assert printed_year("Nov 4 November 4, 2024 Read More", TODAY) is True
+    # another day's full date is not the year of this one
+    assert parse_date("Nov 4 · November 3, 2024", TODAY) == date(2025, 11, 4)
+    assert printed_year("Nov 4 · November 3, 2024", TODAY) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "printed"),
+    [("Nov 12", False), ("Posted Nov 12th | Read more", False), ("Nov 12, 2024", True),
+     ("11/12/24", True), ("2024-11-12", True), ("Press Release", None), (None, None)],
+)
+def test_printed_year_tells_a_guessed_year(text: str | None, printed: bool | None) -> None:
+    assert printed_year(text, TODAY) is printed
