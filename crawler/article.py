@@ -33,12 +33,12 @@ from crawler.detect import (
     text_of,
 )
 from crawler.items import Article, ListingEntry
-from crawler.mainblock import find_title, main_block, words
+from crawler.mainblock import find_title, is_attachment, main_block, words
 from crawler.templates import Family, family_names, get_family
 from crawler.urls import absolute_url, canonical_url, is_same_site
 from crawler.yearless import is_yearless
 
-EXTRACTOR_VERSION = "2"  # bump whenever extraction output changes for the same page
+EXTRACTOR_VERSION = "3"  # bump whenever extraction output changes for the same page
 
 _STRIP_TAGS = frozenset(
     {
@@ -110,7 +110,6 @@ _META_DATES = (
     "article:published_time", "datepublished", "og:published_time", "pubdate", "publish-date",
     "publication_date", "dcterms.date", "dc.date.issued", "date",
 )
-_ATTACHMENT = re.compile(r"\.(?:pdf|docx?)$", re.IGNORECASE)
 # en/em dash, a double hyphen, or a hyphen next to a space (never the one in Winston-Salem)
 _DATELINE_DASH = re.compile(r"\s*(?:[–—]|--|-(?=\s)|(?<=\s)-)")
 _DATELINE_WORD = re.compile(r"[A-Z][A-Za-z.'’-]*\.?")
@@ -525,7 +524,6 @@ def _choose_date(
     return None, None
 
 
-
 # ---------------------------------------------------------------------------------- body
 
 
@@ -676,7 +674,7 @@ def _attachments(container: etree._Element | None, url: str) -> list[str]:
     found: list[str] = []
     for link in _attachment_links(container):
         href = absolute_url(link.get("href"), url)
-        if href and _ATTACHMENT.search(href.split("?", 1)[0]):
+        if href and is_attachment(href):
             absolute = canonical_url(href)
             if absolute not in found:
                 found.append(absolute)

@@ -99,7 +99,7 @@ def _plausible(found: date | None, today: date) -> date | None:
     return found
 
 
-_YEARLESS_RANK = len(_PATTERNS) - 1
+_YEARLESS_RANK = next(i for i, (pattern, _, _) in enumerate(_PATTERNS) if pattern is YEARLESS)
 
 
 def _search(text: str, today: date, free_text: bool) -> date | None:
