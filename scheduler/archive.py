@@ -11,19 +11,20 @@ the database does not know are reported with their line number and skipped.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
 from crawler.clock import format_timestamp, now_iso, parse_timestamp
+from crawler.fingerprint import single_spaced
 from crawler.items import Article
 from crawler.urls import canonical_url
 from storage.archive import ImportRecord, import_batch, known_members, member_hosts, prepared
@@ -89,45 +90,79 @@ def import_files(
 ) -> ImportSummary:
     """Import every line of every file; ``progress(summary, file)`` after each batch.
 
-    With ``parallel``, a second process parses and fingerprints the next batch while this one
-    writes the current one (SQLite allows one writer; parsing is a third of the work).
+    With ``parallel``, a second process reads, parses and fingerprints the files while this
+    one writes (SQLite allows one writer; parsing is half of the work).
     """
     members = _Members(known_members(db), member_hosts(db))
     summary = ImportSummary()
-    fallback_seen_at = now_iso()
-    with _parser(parallel) as submit:
-        for path in paths:
+    paths = [Path(p) for p in paths]
+    stored_any = False
+    for index, parsed in _parsed_batches(paths, members, now_iso(), batch_size, parallel):
+        if parsed is None:  # the end of a file
             summary.files += 1
-            pending: Any = None
-            for chunk in _chunks(path, batch_size):
-                parsing = submit(parse_chunk, chunk, members, fallback_seen_at)
-                if pending is not None:
-                    _take(db, pending.result(), str(path), summary, progress)
-                pending = parsing
-            if pending is not None:
-                _take(db, pending.result(), str(path), summary, progress)
-            elif progress:
-                progress(summary, str(path))
+            if progress and not stored_any:
+                progress(summary, str(paths[index]))
+            stored_any = False
+            continue
+        _take(db, parsed, str(paths[index]), summary, progress)
+        stored_any = True
     return summary
 
 
-@contextmanager
-def _parser(parallel: bool) -> Iterator[Callable[..., Any]]:
-    """``submit(fn, *args)`` returning something with ``.result()``: a worker process, or a
-    call made right away."""
+# (file index, its next parsed lines), or (file index, None) at the end of the file.
+Batch = tuple[int, "list[Parsed] | None"]
+_END = "end"
+
+
+def _parsed_batches(paths: list[Path], members: _Members, fallback_seen_at: str,
+                    batch_size: int, parallel: bool) -> Iterator[Batch]:
     if not parallel:
-        yield lambda fn, *args: _Done(fn(*args))
+        yield from _parse_files(paths, members, fallback_seen_at, batch_size)
         return
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        yield pool.submit
+    # Two batches in flight at most: the reader stays ahead of the writer, and memory stays
+    # bounded however large the archive.
+    queue: multiprocessing.Queue = multiprocessing.Queue(maxsize=2)
+    reader = multiprocessing.Process(
+        target=_feed, args=(queue, paths, members, fallback_seen_at, batch_size), daemon=True)
+    reader.start()
+    try:
+        while (item := _next(queue, reader)) != _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        if reader.is_alive():
+            reader.terminate()
+        reader.join()
 
 
-@dataclass
-class _Done:
-    value: Any
+def _feed(queue: multiprocessing.Queue, paths: list[Path], members: _Members,
+          fallback_seen_at: str, batch_size: int) -> None:
+    """The reading process: parsed batches into ``queue``, then ``_END`` or the error."""
+    try:
+        for item in _parse_files(paths, members, fallback_seen_at, batch_size):
+            queue.put(item)
+        queue.put(_END)
+    except BaseException as exc:  # e.g. a file unreadable half-way: the writer raises it
+        queue.put(exc)
 
-    def result(self) -> Any:
-        return self.value
+
+def _next(queue: multiprocessing.Queue, reader: multiprocessing.Process) -> Any:
+    while True:
+        try:
+            return queue.get(timeout=1.0)
+        except Empty:
+            if not reader.is_alive():  # killed (out of memory…) without a word
+                raise RuntimeError("the import's reading process died "
+                                   f"(exit code {reader.exitcode})") from None
+
+
+def _parse_files(paths: list[Path], members: _Members, fallback_seen_at: str,
+                 batch_size: int) -> Iterator[Batch]:
+    for index, path in enumerate(paths):
+        for chunk in _chunks(path, batch_size):
+            yield index, parse_chunk(chunk, members, fallback_seen_at)
+        yield index, None
 
 
 # One parsed line: (line number, the record or None, why not: "bad" / "unknown", message).
@@ -211,7 +246,7 @@ def parse_line(line: str, members: _Members, fallback_seen_at: str) -> ImportRec
         raise BadLine("'text' is not a string")
     # A release without text (a video, a page the archive could not read) is still a
     # release: stored with an empty body, like a crawled one.
-    paragraphs = [" ".join(p.split()) for p in _BLANK_LINES.split(text or "")]
+    paragraphs = [single_spaced(p) for p in _BLANK_LINES.split(text or "")]
     paragraphs = [p for p in paragraphs if p]
     canonical = canonical_url(url)
     bioguide_id = members.resolve(data, canonical)

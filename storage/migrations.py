@@ -393,6 +393,12 @@ def release_search(db: Database) -> None:
         db.conn.execute("INSERT INTO releases_fts (releases_fts) VALUES ('rebuild')")
 
 
+FTS_INSERT_TRIGGER = """
+    CREATE TRIGGER IF NOT EXISTS releases_ai AFTER INSERT ON releases BEGIN
+        INSERT INTO releases_fts (rowid, title, body_text)
+        VALUES (new.id, new.title, new.body_text);
+    END
+"""
 FTS_STATEMENTS = (
     """
     CREATE VIRTUAL TABLE IF NOT EXISTS releases_fts USING FTS5 (
@@ -401,12 +407,7 @@ FTS_STATEMENTS = (
         content=[releases]
     )
     """,
-    """
-    CREATE TRIGGER IF NOT EXISTS releases_ai AFTER INSERT ON releases BEGIN
-        INSERT INTO releases_fts (rowid, title, body_text)
-        VALUES (new.id, new.title, new.body_text);
-    END
-    """,
+    FTS_INSERT_TRIGGER,
     """
     CREATE TRIGGER IF NOT EXISTS releases_ad AFTER DELETE ON releases BEGIN
         INSERT INTO releases_fts (releases_fts, rowid, title, body_text)

@@ -171,3 +171,34 @@ def test_parsing_in_a_second_process_stores_the_same(tmp_path: Path) -> None:
                       rows(tmp_path / f"{parallel}.db",
                            "SELECT * FROM changes ORDER BY id")))
     assert dumps[0][3] and dumps[0] == dumps[1]
+
+
+def test_search_index_matches_the_releases_after_an_import_in_batches(tmp_path: Path) -> None:
+    """The import indexes each batch itself (its insert trigger dropped and put back inside
+    the batch's transaction): the index must equal what the trigger would have written, and
+    releases stored afterwards must still be indexed by the trigger."""
+    db = open_db(tmp_path / "presswatch.db")
+    upsert_members(db, load_members(load_config(None)) + corpus.MEMBERS)
+    import_files(db, RELEASES, batch_size=100, parallel=False)
+    corpus.crawl(db, corpus.DAY1, [corpus.release(
+        corpus.WATER, "Adams introduces the Clean Water Act", ["Zyzzogeton habitat funding."],
+        "A000001", "2026-06-18")])
+    # rank 1: compare the index with the content of `releases`, row by row.
+    db.conn.execute("INSERT INTO releases_fts (releases_fts, rank) VALUES ('integrity-check', 1)")
+    assert db.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'releases_ai'"
+                           ).fetchone() == (1,)
+    hashsize = db.conn.execute("SELECT v FROM releases_fts_config WHERE k = 'hashsize'"
+                               ).fetchone()
+    assert hashsize in (None, (1024 * 1024,))  # the import's 64 MB is not left behind
+    (crawled,) = db.conn.execute("SELECT id FROM releases WHERE url = ?",
+                                 (canonical_url(corpus.WATER),)).fetchone()
+    assert db.conn.execute("SELECT rowid FROM releases_fts WHERE releases_fts MATCH "
+                           "'zyzzogeton'").fetchall() == [(crawled,)]
+    for release_id in (1, 150, crawled - 1):  # first batch, a middle one, the last
+        (title,) = db.conn.execute("SELECT title FROM releases WHERE id = ?",
+                                   (release_id,)).fetchone()
+        phrase = '"' + title.replace('"', '""') + '"'
+        found = [r for (r,) in db.conn.execute(
+            "SELECT rowid FROM releases_fts WHERE releases_fts MATCH ?", (phrase,))]
+        assert release_id in found
+    db.close()
