@@ -145,12 +145,16 @@ def _dateutil_fallback(text: str, today: date) -> date | None:
     return _plausible(found, today)
 
 
+def _short_text(text: str | None) -> str | None:
+    """``text`` single-spaced, or None when empty or too long to be a date cell."""
+    text = " ".join((text or "").split())
+    return text if text and len(text) <= 200 else None
+
+
 def parse_date(text: str | None, today: date | None = None) -> date | None:
     """The date a short piece of text shows (a listing's date cell, a meta value); else None."""
-    if not text:
-        return None
-    text = " ".join(text.split())
-    if not text or len(text) > 200:
+    text = _short_text(text)
+    if text is None:
         return None
     today = today or clock.today()
     return _search(text, today, free_text=False) or _dateutil_fallback(text, today)
@@ -159,10 +163,8 @@ def parse_date(text: str | None, today: date | None = None) -> date | None:
 def printed_year(text: str | None, today: date | None = None) -> bool | None:
     """Whether the date ``parse_date`` reads in ``text`` has its year printed there (False for
     "Nov 12", whose year is the calendar's guess); None when the text shows no date."""
-    if not text:
-        return None
-    text = " ".join(text.split())
-    if not text or len(text) > 200:
+    text = _short_text(text)
+    if text is None:
         return None
     today = today or clock.today()
     found = _search_read(text, today, free_text=False)
