@@ -70,7 +70,18 @@ def normalize_paragraphs(paragraphs: list[str]) -> list[str]:
     if len(paragraphs) < 2 or any(_JOIN in p for p in paragraphs):
         return [normalize_text(p) for p in paragraphs]
     body = _replace_special(unicodedata.normalize("NFC", _JOIN.join(paragraphs)))
-    return [single_spaced(p) for p in body.split(_JOIN)]
+    return single_spaced_list(body.split(_JOIN))
+
+
+def single_spaced_list(texts: list[str]) -> list[str]:
+    """``single_spaced`` of each text. Most bodies are single-spaced already, which one check of
+    all the texts joined by a space proves: an empty text, or a space at either end of one,
+    shows there as a double space."""
+    joined = " ".join(texts)
+    if joined.isprintable() and "  " not in joined and joined[:1] != " " \
+            and joined[-1:] != " ":
+        return texts
+    return [single_spaced(t) for t in texts]
 
 
 _JOIN = "\x00"
@@ -100,8 +111,26 @@ def body_hash(article: Article) -> str:
 
 def fingerprints(article: Article) -> tuple[str, str]:
     """``(content_hash, body_hash)``, normalizing the record once for both."""
+    content, body, _ = fingerprints_and_json(article)
+    return content, body
+
+
+def fingerprints_and_json(article: Article) -> tuple[str, str, str]:
+    """``(content_hash, body_hash, paragraphs_json)``: the fingerprints and the JSON of the
+    article's paragraphs as stored. The hashed record holds the normalized paragraphs' JSON,
+    the same text when normalizing changed nothing (most releases), so it is encoded once."""
     record = comparable_record(article)
-    data = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    normalized = _encode(record["paragraphs"])
+    stored = normalized if record["paragraphs"] == article.paragraphs \
+        else _encode(article.paragraphs)
+    # json.dumps(record, ensure_ascii=False, sort_keys=True), spelled out to reuse the JSON
+    # of the paragraphs (tests/test_fingerprint.py checks the two are the same text).
+    data = (f'{{"attachments": {_encode(record["attachments"])}, '
+            f'"dateline": {_encode(record["dateline"])}, "paragraphs": {normalized}, '
+            f'"published": {_encode(record["published"])}, "title": {_encode(record["title"])}}}')
     body = "\n".join(record["paragraphs"])
     return (hashlib.sha256(data.encode("utf-8")).hexdigest(),
-            hashlib.sha256(body.encode("utf-8")).hexdigest())
+            hashlib.sha256(body.encode("utf-8")).hexdigest(), stored)
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode

@@ -10,11 +10,13 @@ the database does not know are reported with their line number and skipped.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
@@ -24,10 +26,10 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from crawler.clock import format_timestamp, now_iso, parse_timestamp
-from crawler.fingerprint import single_spaced
+from crawler.fingerprint import single_spaced_list
 from crawler.items import Article
 from crawler.urls import canonical_url
-from storage.archive import ImportRecord, import_batch, known_members, member_hosts, prepared
+from storage.archive import ImportRow, import_batch, import_row, known_members, member_hosts
 
 BATCH_SIZE = 5000
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -97,16 +99,31 @@ def import_files(
     summary = ImportSummary()
     paths = [Path(p) for p in paths]
     stored_any = False
-    for index, parsed in _parsed_batches(paths, members, now_iso(), batch_size, parallel):
-        if parsed is None:  # the end of a file
-            summary.files += 1
-            if progress and not stored_any:
-                progress(summary, str(paths[index]))
-            stored_any = False
-            continue
-        _take(db, parsed, str(paths[index]), summary, progress)
-        stored_any = True
+    with _no_cycle_collection():
+        for index, parsed in _parsed_batches(paths, members, now_iso(), batch_size, parallel):
+            if parsed is None:  # the end of a file
+                summary.files += 1
+                if progress and not stored_any:
+                    progress(summary, str(paths[index]))
+                stored_any = False
+                continue
+            _take(db, parsed, str(paths[index]), summary, progress)
+            stored_any = True
     return summary
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector off: batches are thousands of tuples, which set it off
+    again and again to find nothing (they hold no cycles); plain reference counting still
+    frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # (file index, its next parsed lines), or (file index, None) at the end of the file.
@@ -140,8 +157,9 @@ def _feed(queue: multiprocessing.Queue, paths: list[Path], members: _Members,
           fallback_seen_at: str, batch_size: int) -> None:
     """The reading process: parsed batches into ``queue``, then ``_END`` or the error."""
     try:
-        for item in _parse_files(paths, members, fallback_seen_at, batch_size):
-            queue.put(item)
+        with _no_cycle_collection():
+            for item in _parse_files(paths, members, fallback_seen_at, batch_size):
+                queue.put(item)
         queue.put(_END)
     except BaseException as exc:  # e.g. a file unreadable half-way: the writer raises it
         queue.put(exc)
@@ -166,7 +184,7 @@ def _parse_files(paths: list[Path], members: _Members, fallback_seen_at: str,
 
 
 # One parsed line: (line number, the record or None, why not: "bad" / "unknown", message).
-Parsed = tuple[int, ImportRecord | None, str | None, str | None]
+Parsed = tuple[int, ImportRow | None, str | None, str | None]
 
 
 def parse_chunk(chunk: list[tuple[int, str]], members: _Members,
@@ -175,8 +193,7 @@ def parse_chunk(chunk: list[tuple[int, str]], members: _Members,
     parsed: list[Parsed] = []
     for number, line in chunk:
         try:
-            parsed.append((number, prepared(parse_line(line, members, fallback_seen_at)),
-                           None, None))
+            parsed.append((number, parse_line(line, members, fallback_seen_at), None, None))
         except UnknownMember as exc:
             parsed.append((number, None, "unknown", str(exc)))
         except BadLine as exc:
@@ -222,15 +239,15 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
                 yield number, line
 
 
-def _store(db: Database, batch: list[ImportRecord], summary: ImportSummary) -> None:
+def _store(db: Database, batch: list[ImportRow], summary: ImportSummary) -> None:
     counts = import_batch(db, batch)
     summary.imported += counts.imported
     summary.already_known += counts.already_known
     summary.duplicates += counts.duplicates
 
 
-def parse_line(line: str, members: _Members, fallback_seen_at: str) -> ImportRecord:
-    """One JSONL line as an ImportRecord; BadLine / UnknownMember say why not."""
+def parse_line(line: str, members: _Members, fallback_seen_at: str) -> ImportRow:
+    """One JSONL line as the row to store; BadLine / UnknownMember say why not."""
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -238,7 +255,8 @@ def parse_line(line: str, members: _Members, fallback_seen_at: str) -> ImportRec
     if not isinstance(data, dict):
         raise BadLine("not a JSON object")
     url = _text(data, "url")
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise BadLine(f"url is not an http(s) URL: {url[:80]!r}")
     title = " ".join(_text(data, "title").split())
     text = data.get("text")
@@ -246,16 +264,15 @@ def parse_line(line: str, members: _Members, fallback_seen_at: str) -> ImportRec
         raise BadLine("'text' is not a string")
     # A release without text (a video, a page the archive could not read) is still a
     # release: stored with an empty body, like a crawled one.
-    paragraphs = [single_spaced(p) for p in _BLANK_LINES.split(text or "")]
-    paragraphs = [p for p in paragraphs if p]
+    paragraphs = [p for p in single_spaced_list(_BLANK_LINES.split(text or "")) if p]
     canonical = canonical_url(url)
     bioguide_id = members.resolve(data, canonical)
-    return ImportRecord(
-        bioguide_id=bioguide_id,
-        article=Article(url=canonical, title=title, published=_date(data.get("date")),
-                        date_source="archive" if data.get("date") else None, dateline=None,
-                        paragraphs=paragraphs),
-        seen_at=_timestamp(data.get("collected_at")) or fallback_seen_at,
+    return import_row(
+        bioguide_id,
+        Article(url=canonical, title=title, published=_date(data.get("date")),
+                date_source="archive" if data.get("date") else None, dateline=None,
+                paragraphs=paragraphs),
+        _timestamp(data.get("collected_at")) or fallback_seen_at,
     )
 
 

@@ -9,16 +9,16 @@ FTS index is filled once per batch (see ``_insert_batch``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from crawler.fingerprint import fingerprints
+from crawler.fingerprint import fingerprints_and_json
 from crawler.items import Article
-from storage.db import to_json, transaction
+from storage.db import transaction
 from storage.migrations import FTS_INSERT_TRIGGER
-from storage.releases import find_original
 
 IMPORT_SOURCE = "import"
 # The extractor that made an imported version: the archive's, not ours.
@@ -26,33 +26,41 @@ IMPORT_EXTRACTOR = "archive"
 IMPORT_CACHE_KIB = 64 * 1024
 IMPORT_FTS_HASHSIZE = 64 * 1024 * 1024
 FTS_DEFAULT_HASHSIZE = 1024 * 1024
+IMPORT_FTS_AUTOMERGE = 16
+FTS_DEFAULT_AUTOMERGE = 4
 
 
-@dataclass(frozen=True)
-class ImportRecord:
-    """One archive release, checked and canonicalized by the caller."""
+class ImportRow(NamedTuple):
+    """One archive release as it is stored: plain values, computed in the parsing process and
+    cheap to send to the writing one (a pickled Article costs the writer more to unpickle than
+    its rows cost to insert)."""
 
     bioguide_id: str
-    article: Article  # url canonical, paragraphs split
+    url: str  # canonical
+    title: str
+    published: str | None
+    date_source: str | None
+    body_text: str
+    paragraphs_json: str
+    word_count: int
     # When the archive collected it (stored timestamp form): the release's first_seen,
     # last_seen, last_checked and its change's detected_at, so the history keeps its dates
     # and the re-check schedule treats it like a release last fetched then.
     seen_at: str
-    # Filled by prepared() (in the parsing process, so the writing one only writes).
-    content_hash: str | None = None
-    body_hash: str | None = None  # None for an empty body, as in crawls
-    paragraphs_json: str | None = None
-    body_text: str = ""
-    word_count: int = 0
+    content_hash: str
+    body_hash: str | None  # None for an empty body, as in crawls
 
 
-def prepared(record: ImportRecord) -> ImportRecord:
-    """The record with its fingerprints, body and paragraphs' JSON computed."""
-    content, body = fingerprints(record.article)
-    return replace(record, content_hash=content,
-                   body_hash=body if record.article.paragraphs else None,
-                   paragraphs_json=to_json(record.article.paragraphs),
-                   body_text=record.article.body_text, word_count=record.article.word_count)
+def import_row(bioguide_id: str, article: Article, seen_at: str) -> ImportRow:
+    """The row of an archive release; ``article.url`` canonical, its paragraphs single-spaced."""
+    content, body, paragraphs_json = fingerprints_and_json(article)
+    body_text, paragraphs = article.body_text, article.paragraphs
+    # A single-spaced paragraph has one word more than spaces: Article.word_count, faster.
+    word_count = body_text.count(" ") + len(paragraphs) if all(paragraphs) \
+        else article.word_count
+    return ImportRow(bioguide_id, article.url, article.title, article.published,
+                     article.date_source, body_text, paragraphs_json, word_count, seen_at,
+                     content, body if article.paragraphs else None)
 
 
 @dataclass
@@ -100,7 +108,7 @@ def member_hosts(db: Database) -> dict[str, str]:
     return {host: ids.pop() for host, ids in owners.items() if len(ids) == 1}
 
 
-def import_batch(db: Database, records: list[ImportRecord]) -> ImportCounts:
+def import_batch(db: Database, records: list[ImportRow]) -> ImportCounts:
     """Store one batch of archive releases in one transaction; see the module docstring."""
     counts = ImportCounts()
     # A release and its version point at each other (current_version_id, release_id), so one
@@ -113,15 +121,22 @@ def import_batch(db: Database, records: list[ImportRecord]) -> ImportCounts:
     # The url and body_hash indexes are updated at random places: a 64 MB page cache (default
     # 2 MB) keeps their pages in memory across batches of an archive of 700,000 releases.
     db.conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    # Each batch's index terms become one FTS5 segment when it commits, and FTS5 merges
+    # segments as soon as `automerge` (4) of one size exist: at 700,000 releases that
+    # rewriting cost more than the indexing. Merging 16 at a time halves it, at the price of
+    # a few more segments for searches to read. The setting is stored in the index and used
+    # at the commit, so it is set before the batch's transaction and put back after it.
+    _fts_setting(db, "automerge", IMPORT_FTS_AUTOMERGE)
     try:
         with transaction(db):
             _insert_batch(db, records, counts)
     finally:
         db.conn.execute("PRAGMA foreign_keys = ON")
+        _fts_setting(db, "automerge", FTS_DEFAULT_AUTOMERGE)
     return counts
 
 
-def _insert_batch(db: Database, records: list[ImportRecord], counts: ImportCounts) -> None:
+def _insert_batch(db: Database, records: list[ImportRow], counts: ImportCounts) -> None:
     fresh = _new_records(db, records, counts)
     if not fresh:
         return
@@ -130,32 +145,29 @@ def _insert_batch(db: Database, records: list[ImportRecord], counts: ImportCount
     (next_version,) = db.conn.execute(
         "SELECT coalesce(max(id), 0) + 1 FROM release_versions").fetchone()
     releases, versions, changes = [], [], []
-    originals: dict[tuple[str, str], int] = {}
-    for offset, record in enumerate(fresh):
+    originals = _stored_originals(db, fresh)
+    for offset, row in enumerate(fresh):
         release_id, version_id = next_release + offset, next_version + offset
-        if record.content_hash is None:
-            record = prepared(record)
-        article, content, body_hash = record.article, record.content_hash, record.body_hash
-        duplicate_of = _original(db, originals, record.bioguide_id, body_hash)
-        if body_hash and duplicate_of is None:
-            originals[(record.bioguide_id, body_hash)] = release_id
-        body_text, word_count = record.body_text, record.word_count
+        key = (row.bioguide_id, row.body_hash)
+        duplicate_of = originals.get(key) if row.body_hash else None
+        if row.body_hash and duplicate_of is None:  # later ones in the batch point here
+            originals[key] = release_id
         releases.append((
-            release_id, record.bioguide_id, article.url, article.title, article.published,
-            article.date_source, body_text, word_count, record.seen_at, record.seen_at,
-            record.seen_at, version_id, duplicate_of, body_hash, content,
+            release_id, row.bioguide_id, row.url, row.title, row.published, row.date_source,
+            row.body_text, row.word_count, row.seen_at, row.seen_at, row.seen_at, version_id,
+            duplicate_of, row.body_hash, row.content_hash,
         ))
         versions.append((
-            version_id, release_id, content, article.title, article.published,
-            article.date_source, body_text, record.paragraphs_json, word_count,
-            record.seen_at, article.url,
+            version_id, release_id, row.content_hash, row.title, row.published,
+            row.date_source, row.body_text, row.paragraphs_json, row.word_count, row.seen_at,
+            row.url,
         ))
         if duplicate_of is None:  # a second URL of the same text is not news, as in crawls
-            changes.append((release_id, record.bioguide_id, record.seen_at, version_id,
-                            " ".join(article.title.split())))
+            changes.append((release_id, row.bioguide_id, row.seen_at, version_id,
+                            " ".join(row.title.split())))
         else:
             counts.duplicates += 1
-        counts.by_member[record.bioguide_id] = counts.by_member.get(record.bioguide_id, 0) + 1
+        counts.by_member[row.bioguide_id] = counts.by_member.get(row.bioguide_id, 0) + 1
     # The FTS insert trigger indexes one row at a time between the inserts of big rows; one
     # INSERT … SELECT of the whole batch does the same indexing in 40 % less time. The trigger
     # is dropped and re-created inside this transaction, so no other writer (a crawl) ever
@@ -165,25 +177,26 @@ def _insert_batch(db: Database, records: list[ImportRecord], counts: ImportCount
     # FTS5 writes its pending terms out as a new segment (later merged) every `hashsize`
     # bytes, 1 MB by default: a batch's 15 MB of text in 64 MB steps cuts that work by 13 %.
     # The setting is stored in the index, so the default is put back for other writers.
-    _fts_hashsize(db, IMPORT_FTS_HASHSIZE)
+    _fts_setting(db, "hashsize", IMPORT_FTS_HASHSIZE)
     db.conn.execute("INSERT INTO releases_fts (rowid, title, body_text) "
                     "SELECT id, title, body_text FROM releases WHERE id >= ?", (next_release,))
-    _fts_hashsize(db, FTS_DEFAULT_HASHSIZE)
+    _fts_setting(db, "hashsize", FTS_DEFAULT_HASHSIZE)
     db.conn.execute(FTS_INSERT_TRIGGER)
     db.conn.executemany(_INSERT_VERSION, versions)
     db.conn.executemany(_INSERT_CHANGE, changes)
     counts.imported = len(fresh)
 
 
-def _fts_hashsize(db: Database, size: int) -> None:
-    db.conn.execute("INSERT INTO releases_fts (releases_fts, rank) VALUES ('hashsize', ?)",
-                    (size,))
+def _fts_setting(db: Database, name: str, value: int) -> None:
+    with transaction(db):  # its own transaction, or a savepoint of the batch's
+        db.conn.execute("INSERT INTO releases_fts (releases_fts, rank) VALUES (?, ?)",
+                        (name, value))
 
 
-def _new_records(db: Database, records: list[ImportRecord], counts: ImportCounts
-                 ) -> list[ImportRecord]:
+def _new_records(db: Database, records: list[ImportRow], counts: ImportCounts
+                 ) -> list[ImportRow]:
     """The records whose URL is not stored yet (the first of each URL within the batch)."""
-    urls = [r.article.url for r in records]
+    urls = [r.url for r in records]
     known: set[str] = set()
     for start in range(0, len(urls), 500):  # stay under SQLite's variable limit
         chunk = urls[start:start + 500]
@@ -192,17 +205,33 @@ def _new_records(db: Database, records: list[ImportRecord], counts: ImportCounts
             f"SELECT url FROM releases WHERE url IN ({marks})", chunk))
     fresh = []
     for record in records:
-        if record.article.url in known:
+        if record.url in known:
             counts.already_known += 1
             continue
-        known.add(record.article.url)
+        known.add(record.url)
         fresh.append(record)
     return fresh
 
 
-def _original(db: Database, originals: dict[tuple[str, str], int], bioguide_id: str,
-              body_hash: str | None) -> int | None:
-    """The member's earlier release with this body (stored, or earlier in this batch)."""
-    if body_hash is not None and (bioguide_id, body_hash) in originals:
-        return originals[(bioguide_id, body_hash)]
-    return find_original(db, bioguide_id, body_hash)
+# find_original for many releases in one query: the member's original release with this
+# body (a duplicate leads to its original).
+_ORIGINALS = """
+WITH wanted (bioguide_id, body_hash) AS (VALUES {marks})
+SELECT w.bioguide_id, w.body_hash, (
+    SELECT coalesce(r.duplicate_of, r.id) FROM releases r
+    WHERE r.bioguide_id = w.bioguide_id AND r.body_hash = w.body_hash ORDER BY r.id LIMIT 1)
+FROM wanted w
+"""
+
+
+def _stored_originals(db: Database, rows: list[ImportRow]) -> dict[tuple[str, str | None], int]:
+    """(member, body hash) → the stored original release, for the rows' bodies stored before."""
+    keys = sorted({(r.bioguide_id, r.body_hash) for r in rows if r.body_hash})
+    found: dict[tuple[str, str | None], int] = {}
+    for start in range(0, len(keys), 400):  # two variables each: under SQLite's limit
+        chunk = keys[start:start + 400]
+        sql = _ORIGINALS.format(marks=", ".join(["(?, ?)"] * len(chunk)))
+        params = [value for key in chunk for value in key]
+        found.update(((member, body), original) for member, body, original
+                     in db.conn.execute(sql, params) if original is not None)
+    return found

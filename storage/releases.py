@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from crawler.fingerprint import fingerprints
+from crawler.fingerprint import fingerprints_and_json
 from crawler.items import Article, ReleaseItem
 from storage.db import (
     RAW_SCHEMA,
@@ -60,14 +60,14 @@ class _Record:
     @classmethod
     def of(cls, item: ReleaseItem) -> _Record:
         article = item.article
-        content, body = fingerprints(article)
+        content, body, paragraphs_json = fingerprints_and_json(article)
         return cls(
             item=item,
             content_hash=content,
             body_hash=None if body == _EMPTY_BODY_HASH else body,
             body_text=article.body_text,
             word_count=article.word_count,
-            paragraphs_json=to_json(article.paragraphs),
+            paragraphs_json=paragraphs_json,
             attachments_json=to_json(article.attachments),
             raw_sha256=hashlib.sha256(item.raw_html).hexdigest() if item.raw_html else None,
         )

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from scheduler.cli import main
 from scheduler.query_cli import write_rows
-from storage.archive import ImportRecord, import_batch
+from storage.archive import import_batch, import_row
 from storage.export import EXPORT_COLUMNS, iter_releases
 from tests import corpus
 from tests.helpers import rows
@@ -83,7 +83,7 @@ def test_export_streams_at_constant_memory(tmp_path: Path) -> None:
     path = tmp_path / "big.db"
     db = corpus.build(path)
     body = ["x" * 100 + f" paragraph {n}" for n in range(60)]  # ~6 KB per release
-    import_batch(db, [ImportRecord("A000001", corpus.release(
+    import_batch(db, [import_row("A000001", corpus.release(
         f"https://a.house.gov/news/{n}", f"Release {n}", [f"{n}", *body], "A000001",
         "2026-01-01").article, corpus.DAY3) for n in range(4000)])
     total = db.conn.execute("SELECT sum(length(body_text)) FROM releases").fetchone()[0]
