@@ -26,8 +26,6 @@ IMPORT_EXTRACTOR = "archive"
 IMPORT_CACHE_KIB = 64 * 1024
 IMPORT_FTS_HASHSIZE = 64 * 1024 * 1024
 FTS_DEFAULT_HASHSIZE = 1024 * 1024
-IMPORT_FTS_AUTOMERGE = 16
-FTS_DEFAULT_AUTOMERGE = 4
 
 
 class ImportRow(NamedTuple):
@@ -121,18 +119,11 @@ def import_batch(db: Database, records: list[ImportRow]) -> ImportCounts:
     # The url and body_hash indexes are updated at random places: a 64 MB page cache (default
     # 2 MB) keeps their pages in memory across batches of an archive of 700,000 releases.
     db.conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
-    # Each batch's index terms become one FTS5 segment when it commits, and FTS5 merges
-    # segments as soon as `automerge` (4) of one size exist: at 700,000 releases that
-    # rewriting cost more than the indexing. Merging 16 at a time halves it, at the price of
-    # a few more segments for searches to read. The setting is stored in the index and used
-    # at the commit, so it is set before the batch's transaction and put back after it.
-    _fts_setting(db, "automerge", IMPORT_FTS_AUTOMERGE)
     try:
         with transaction(db):
             _insert_batch(db, records, counts)
     finally:
         db.conn.execute("PRAGMA foreign_keys = ON")
-        _fts_setting(db, "automerge", FTS_DEFAULT_AUTOMERGE)
     return counts
 
 
@@ -188,9 +179,8 @@ def _insert_batch(db: Database, records: list[ImportRow], counts: ImportCounts) 
 
 
 def _fts_setting(db: Database, name: str, value: int) -> None:
-    with transaction(db):  # its own transaction, or a savepoint of the batch's
-        db.conn.execute("INSERT INTO releases_fts (releases_fts, rank) VALUES (?, ?)",
-                        (name, value))
+    db.conn.execute("INSERT INTO releases_fts (releases_fts, rank) VALUES (?, ?)",
+                    (name, value))
 
 
 def _new_records(db: Database, records: list[ImportRow], counts: ImportCounts
