@@ -202,3 +202,61 @@ def test_search_index_matches_the_releases_after_an_import_in_batches(tmp_path: 
             "SELECT rowid FROM releases_fts WHERE releases_fts MATCH ?", (phrase,))]
         assert release_id in found
     db.close()
+
+
+def test_same_text_under_another_url_is_a_duplicate_in_and_across_batches(
+        tmp_path: Path) -> None:
+    """A member's release published again under a second URL points at the first (no `new`
+    change), whether the first is in the same batch or stored before; a duplicate of a
+    duplicate points at the original; another member's copy is news of its own."""
+    members = load_members(load_config(None))
+    first, other = members[0].bioguide_id, members[1].bioguide_id
+    text = "Washington, D.C. - A release read twice.\n\nIts second paragraph."
+
+    def line(n: int, member: str, body: str = text) -> str:
+        return json.dumps({"url": f"https://a.house.gov/r/{n}", "title": f"Release {n}",
+                           "date": f"2026-01-0{n}", "text": body,
+                           "member": {"bioguide_id": member}})
+
+    archive = tmp_path / "archive.jsonl"
+    archive.write_text("\n".join([line(1, first), line(2, first), line(3, other),
+                                  line(4, first, "Something else."), line(5, first),
+                                  line(6, other)]) + "\n")
+    db = open_db(tmp_path / "presswatch.db")
+    upsert_members(db, members)
+    summary = import_files(db, [archive], batch_size=2, parallel=False)  # 1-2 | 3-4 | 5-6
+    assert (summary.imported, summary.duplicates) == (6, 3)
+    stored = {r["url"].rsplit("/", 1)[1]: r for r in
+              rows(tmp_path / "presswatch.db", "SELECT id, url, duplicate_of FROM releases")}
+    assert stored["2"]["duplicate_of"] == stored["1"]["id"]  # same batch
+    assert stored["5"]["duplicate_of"] == stored["1"]["id"]  # stored two batches before
+    assert stored["6"]["duplicate_of"] == stored["3"]["id"]  # the other member's original
+    assert stored["1"]["duplicate_of"] is stored["3"]["duplicate_of"] is None
+    assert stored["4"]["duplicate_of"] is None
+    news = rows(tmp_path / "presswatch.db", "SELECT release_id FROM changes WHERE kind = 'new'")
+    assert sorted(r["release_id"] for r in news) == sorted(
+        stored[n]["id"] for n in ("1", "3", "4"))
+
+
+def test_imported_rows_hold_what_a_crawl_would_store(tmp_path: Path) -> None:
+    """import_row's shortcuts (word count from spaces, the paragraphs' JSON made once) give
+    the values Article and to_json give."""
+    from crawler.fingerprint import fingerprints
+    from crawler.items import Article
+    from storage.archive import import_row
+    from storage.db import to_json
+
+    lists = [[p for p in (d.get("text") or "").split("\n\n") if p.strip()]
+             for d in real_lines()]
+    lists += [[], ["one"], ["two words", "and three words"], ["\u201cquoted\u201d text"]]
+    for n, paragraphs in enumerate(lists):
+        paragraphs = [" ".join(p.split()) for p in paragraphs]
+        article = Article(url=f"https://a.house.gov/r/{n}", title="T", published=None,
+                          date_source=None, dateline=None, paragraphs=paragraphs)
+        row = import_row("A000001", article, "2026-01-01T00:00:00Z")
+        content, body = fingerprints(article)
+        assert row.word_count == article.word_count
+        assert row.paragraphs_json == to_json(paragraphs)
+        assert row.body_text == article.body_text
+        assert row.content_hash == content
+        assert row.body_hash == (body if paragraphs else None)
