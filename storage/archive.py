@@ -19,6 +19,7 @@ from crawler.fingerprint import fingerprints_and_json
 from crawler.items import Article
 from storage.db import transaction
 from storage.migrations import FTS_INSERT_TRIGGER
+from storage.releases import find_originals
 
 IMPORT_SOURCE = "import"
 # The extractor that made an imported version: the archive's, not ours.
@@ -58,7 +59,7 @@ def import_row(bioguide_id: str, article: Article, seen_at: str) -> ImportRow:
         else article.word_count
     return ImportRow(bioguide_id, article.url, article.title, article.published,
                      article.date_source, body_text, paragraphs_json, word_count, seen_at,
-                     content, body if article.paragraphs else None)
+                     content, body if paragraphs else None)
 
 
 @dataclass
@@ -136,7 +137,8 @@ def _insert_batch(db: Database, records: list[ImportRow], counts: ImportCounts) 
     (next_version,) = db.conn.execute(
         "SELECT coalesce(max(id), 0) + 1 FROM release_versions").fetchone()
     releases, versions, changes = [], [], []
-    originals = _stored_originals(db, fresh)
+    originals = find_originals(db, {(r.bioguide_id, r.body_hash) for r in fresh
+                                    if r.body_hash})
     for offset, row in enumerate(fresh):
         release_id, version_id = next_release + offset, next_version + offset
         key = (row.bioguide_id, row.body_hash)
@@ -168,19 +170,19 @@ def _insert_batch(db: Database, records: list[ImportRow], counts: ImportCounts) 
     # FTS5 writes its pending terms out as a new segment (later merged) every `hashsize`
     # bytes, 1 MB by default: a batch's 15 MB of text in 64 MB steps cuts that work by 13 %.
     # The setting is stored in the index, so the default is put back for other writers.
-    _fts_setting(db, "hashsize", IMPORT_FTS_HASHSIZE)
+    _fts_hashsize(db, IMPORT_FTS_HASHSIZE)
     db.conn.execute("INSERT INTO releases_fts (rowid, title, body_text) "
                     "SELECT id, title, body_text FROM releases WHERE id >= ?", (next_release,))
-    _fts_setting(db, "hashsize", FTS_DEFAULT_HASHSIZE)
+    _fts_hashsize(db, FTS_DEFAULT_HASHSIZE)
     db.conn.execute(FTS_INSERT_TRIGGER)
     db.conn.executemany(_INSERT_VERSION, versions)
     db.conn.executemany(_INSERT_CHANGE, changes)
     counts.imported = len(fresh)
 
 
-def _fts_setting(db: Database, name: str, value: int) -> None:
-    db.conn.execute("INSERT INTO releases_fts (releases_fts, rank) VALUES (?, ?)",
-                    (name, value))
+def _fts_hashsize(db: Database, size: int) -> None:
+    db.conn.execute("INSERT INTO releases_fts (releases_fts, rank) VALUES ('hashsize', ?)",
+                    (size,))
 
 
 def _new_records(db: Database, records: list[ImportRow], counts: ImportCounts
@@ -201,27 +203,3 @@ def _new_records(db: Database, records: list[ImportRow], counts: ImportCounts
         known.add(record.url)
         fresh.append(record)
     return fresh
-
-
-# find_original for many releases in one query: the member's original release with this
-# body (a duplicate leads to its original).
-_ORIGINALS = """
-WITH wanted (bioguide_id, body_hash) AS (VALUES {marks})
-SELECT w.bioguide_id, w.body_hash, (
-    SELECT coalesce(r.duplicate_of, r.id) FROM releases r
-    WHERE r.bioguide_id = w.bioguide_id AND r.body_hash = w.body_hash ORDER BY r.id LIMIT 1)
-FROM wanted w
-"""
-
-
-def _stored_originals(db: Database, rows: list[ImportRow]) -> dict[tuple[str, str | None], int]:
-    """(member, body hash) → the stored original release, for the rows' bodies stored before."""
-    keys = sorted({(r.bioguide_id, r.body_hash) for r in rows if r.body_hash})
-    found: dict[tuple[str, str | None], int] = {}
-    for start in range(0, len(keys), 400):  # two variables each: under SQLite's limit
-        chunk = keys[start:start + 400]
-        sql = _ORIGINALS.format(marks=", ".join(["(?, ?)"] * len(chunk)))
-        params = [value for key in chunk for value in key]
-        found.update(((member, body), original) for member, body, original
-                     in db.conn.execute(sql, params) if original is not None)
-    return found

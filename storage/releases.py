@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -167,12 +168,31 @@ def find_original(db: Database, bioguide_id: str, body: str | None) -> int | Non
     """
     if body is None:
         return None
-    row = db.conn.execute(
-        "SELECT coalesce(duplicate_of, id) FROM releases WHERE bioguide_id = ? AND body_hash = ?"
-        " ORDER BY id LIMIT 1",
-        (bioguide_id, body),
-    ).fetchone()
-    return row[0] if row else None
+    return find_originals(db, [(bioguide_id, body)]).get((bioguide_id, body))
+
+
+# The stored original for each wanted (member, body hash), one query for all of them.
+_ORIGINALS = """
+WITH wanted (bioguide_id, body_hash) AS (VALUES {marks})
+SELECT w.bioguide_id, w.body_hash, (
+    SELECT coalesce(r.duplicate_of, r.id) FROM releases r
+    WHERE r.bioguide_id = w.bioguide_id AND r.body_hash = w.body_hash ORDER BY r.id LIMIT 1)
+FROM wanted w
+"""
+
+
+def find_originals(db: Database, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """``find_original`` of many (member, body hash) pairs: those with a stored original, each
+    mapped to it (an archive import looks up a batch of 5,000 at once)."""
+    keys = sorted(set(keys))
+    found: dict[tuple[str, str], int] = {}
+    for start in range(0, len(keys), 400):  # two variables each: under SQLite's limit
+        chunk = keys[start:start + 400]
+        sql = _ORIGINALS.format(marks=", ".join(["(?, ?)"] * len(chunk)))
+        params = [value for key in chunk for value in key]
+        found.update(((member, body), original) for member, body, original
+                     in db.conn.execute(sql, params) if original is not None)
+    return found
 
 
 def _add_version(
